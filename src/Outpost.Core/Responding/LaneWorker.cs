@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Outpost.Core.Dispatch;
+using Outpost.Core.Protocol;
+using Outpost.Core.Transport;
+
+namespace Outpost.Core.Responding
+{
+    /// <summary>
+    /// One lane's loop: heartbeat, take the lowest stem, honour a cancel, run, publish, archive.
+    /// Lanes are independent; each runs at most one job at a time.
+    /// </summary>
+    internal sealed class LaneWorker : IDisposable
+    {
+        private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(100);
+        private static readonly TimeSpan FastWindow = TimeSpan.FromSeconds(3);
+
+        private readonly int _lane;
+        private readonly ShareLayout _layout;
+        private readonly ResponderOptions _options;
+        private readonly IJobDispatcher _dispatcher;
+        private readonly InboxScanner _scanner;
+        private readonly ResultPublisher _publisher;
+        private readonly ResponderJournal _journal;
+        private readonly WakeSignal _wake = new WakeSignal();
+        private readonly WakeSignal _cancelWake = new WakeSignal();
+
+        private LaneState _lastState = LaneState.Unknown;
+        private string _lastMessage = "";
+        private int _lastQueued = -1;
+        private DateTime _lastHeartbeat = DateTime.MinValue;
+        private DateTime _lastActivity = DateTime.MinValue;
+
+        public LaneWorker(int lane, ShareLayout layout, ResponderOptions options, IJobDispatcher dispatcher,
+            InboxScanner scanner, ResponderJournal journal)
+        {
+            _lane = lane;
+            _layout = layout;
+            _options = options;
+            _dispatcher = dispatcher;
+            _scanner = scanner;
+            _journal = journal;
+            _publisher = new ResultPublisher(layout);
+        }
+
+        public int Lane => _lane;
+
+        /// <summary>A notification says the inbox changed: look now.</summary>
+        public void Wake() => _wake.Set();
+
+        /// <summary>A notification says a cancel sentinel appeared: check the running job now.</summary>
+        public void WakeCancel() => _cancelWake.Set();
+
+        /// <param name="stop">Finish the running job, take no new one.</param>
+        /// <param name="interrupt">Kill the running job and report it interrupted.</param>
+        public async Task RunAsync(CancellationToken stop, CancellationToken interrupt)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await TickAsync(stop, interrupt).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // The share hiccupped (or vanished: the responder notices that and stops us).
+                    _journal.Error(_lane, null, "lane error: " + e.Message);
+                    await _wake.WaitAsync(_options.PollInterval, stop).ConfigureAwait(false);
+                }
+            }
+            TryWriteStatus(LaneState.Stopped, "", 0, "stopped", force: true);
+        }
+
+        private async Task TickAsync(CancellationToken stop, CancellationToken interrupt)
+        {
+            if (File.Exists(_layout.Sentinel(Wire.PauseSentinel)))
+            {
+                TryWriteStatus(LaneState.Paused, "", _scanner.List(_lane).Count, "paused");
+                await SleepAsync(stop).ConfigureAwait(false);
+                return;
+            }
+            IReadOnlyList<JobFileName> pending = _scanner.List(_lane);
+            if (pending.Count == 0)
+            {
+                TryWriteStatus(LaneState.Idle, "", 0, "");
+                await SleepAsync(stop).ConfigureAwait(false);
+                return;
+            }
+            _lastActivity = DateTime.UtcNow;
+            await HandleAsync(pending[0], pending.Count, interrupt).ConfigureAwait(false);
+        }
+
+        private async Task SleepAsync(CancellationToken stop)
+        {
+            TimeSpan poll = _options.PollInterval;
+            if (_options.AdaptivePolling && DateTime.UtcNow - _lastActivity < FastWindow && FastPoll < poll) poll = FastPoll;
+            // Never sleep past the next heartbeat, so liveness readers see a fresh status.
+            TimeSpan untilHeartbeat = _lastHeartbeat + _options.HeartbeatInterval - DateTime.UtcNow;
+            if (untilHeartbeat < poll) poll = untilHeartbeat < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : untilHeartbeat;
+            await _wake.WaitAsync(poll, stop).ConfigureAwait(false);
+        }
+
+        private async Task HandleAsync(JobFileName job, int queued, CancellationToken interrupt)
+        {
+            string stem = job.Stem.Text;
+            // Already answered (we died between publishing and archiving): finish the archive, never re-run.
+            if (_publisher.HasResult(_lane, job))
+            {
+                _publisher.Archive(_lane, job);
+                RunClaim.Remove(_layout, _lane, job);
+                return;
+            }
+            if (RunClaim.Exists(_layout, _lane, job))
+            {
+                var interrupted = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false,
+                    "interrupted: the responder stopped while this job ran; it was not run again");
+                _publisher.Archive(_lane, job);
+                RunClaim.Remove(_layout, _lane, job);
+                _journal.JobInterrupted(_lane, stem, interrupted);
+                return;
+            }
+            if (File.Exists(_layout.CancelFile(_lane, stem)))
+            {
+                var cancelled = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitCancelled, cancelled: true,
+                    Wire.CancelledBeforeDispatchMessage);
+                _publisher.Archive(_lane, job);
+                _journal.JobCancelledBeforeDispatch(_lane, stem, cancelled);
+                return;
+            }
+
+            byte[] content;
+            try
+            {
+                content = File.ReadAllBytes(_layout.JobFile(_lane, job.Name));
+            }
+            catch (FileNotFoundException)
+            {
+                return; // withdrawn by its submitter between listing and reading
+            }
+
+            RunClaim.Write(_layout, _lane, job);
+            TryWriteStatus(LaneState.Busy, stem, queued, "", force: true);
+            _journal.JobStarted(_lane, stem);
+
+            string stdoutTemp = AtomicFile.TempPathFor(_layout.StdoutFile(_lane, stem));
+            string stderrTemp = AtomicFile.TempPathFor(_layout.StderrFile(_lane, stem));
+            var request = new DispatchRequest
+            {
+                Stem = stem,
+                Extension = job.Extension,
+                Content = content,
+                DefaultTimeout = _options.DefaultTimeout,
+                StdoutPath = stdoutTemp,
+                StderrPath = stderrTemp,
+                WorkingDirectory = _options.WorkingDirectory ?? Environment.CurrentDirectory,
+                OutputCap = _options.OutputCapBytes,
+            };
+
+            using var cancel = new CancellationTokenSource();
+            using var jobDone = new CancellationTokenSource();
+            Task watch = WatchWhileRunningAsync(job, queued, cancel, jobDone.Token);
+            DispatchOutcome outcome;
+            try
+            {
+                outcome = await _dispatcher.RunAsync(request, cancel.Token, interrupt).ConfigureAwait(false);
+            }
+            finally
+            {
+                jobDone.Cancel();
+                await watch.ConfigureAwait(false);
+            }
+
+            var result = ResultPublisher.NewResult(_lane, job);
+            result.ExitCode = outcome.ExitCode;
+            result.TimedOut = outcome.TimedOut;
+            result.Cancelled = outcome.Cancelled;
+            result.Started = outcome.Started;
+            result.Finished = outcome.Finished;
+            result.StdoutBytes = outcome.StdoutBytes;
+            result.StderrBytes = outcome.StderrBytes;
+            result.StdoutTruncated = outcome.StdoutTruncated;
+            result.StderrTruncated = outcome.StderrTruncated;
+            try
+            {
+                _publisher.Publish(_lane, job, stdoutTemp, stderrTemp, result);
+                _publisher.Archive(_lane, job);
+                RunClaim.Remove(_layout, _lane, job);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // The job stays in the inbox with its claim: the next pass reports it interrupted
+                // rather than running it twice.
+                AtomicFile.TryDelete(stdoutTemp);
+                AtomicFile.TryDelete(stderrTemp);
+                _journal.Error(_lane, stem, "could not publish the result: " + e.Message);
+                return;
+            }
+            _lastActivity = DateTime.UtcNow;
+            _journal.JobFinished(_lane, stem, result, outcome);
+        }
+
+        /// <summary>While a job runs: keep the heartbeat fresh and watch for its cancel sentinel.</summary>
+        private async Task WatchWhileRunningAsync(JobFileName job, int queued, CancellationTokenSource cancel, CancellationToken done)
+        {
+            string sentinel = _layout.CancelFile(_lane, job.Stem.Text);
+            TimeSpan interval = _options.PollInterval < _options.HeartbeatInterval ? _options.PollInterval : _options.HeartbeatInterval;
+            while (!done.IsCancellationRequested)
+            {
+                if (!cancel.IsCancellationRequested && File.Exists(sentinel)) cancel.Cancel();
+                if (DateTime.UtcNow - _lastHeartbeat >= _options.HeartbeatInterval)
+                    TryWriteStatus(LaneState.Busy, job.Stem.Text, queued, "", force: true);
+                await _cancelWake.WaitAsync(interval, done).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Writes status.txt when something changed or the heartbeat is due.</summary>
+        private void TryWriteStatus(LaneState state, string busyStem, int queued, string message, bool force = false)
+        {
+            DateTime now = DateTime.UtcNow;
+            bool changed = state != _lastState || queued != _lastQueued || message != _lastMessage;
+            if (!force && !changed && now - _lastHeartbeat < _options.HeartbeatInterval) return;
+            var status = new LaneStatusRecord
+            {
+                Lane = _lane,
+                State = state,
+                BusyStem = busyStem,
+                Queued = queued,
+                Message = message,
+                LastHeartbeat = now,
+            };
+            try
+            {
+                AtomicFile.Write(_layout.StatusFile(_lane), status.ToKeyValues().ToBytes());
+                _lastState = state;
+                _lastQueued = queued;
+                _lastMessage = message;
+                _lastHeartbeat = now;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                _journal.Warning(_lane, null, "could not write status: " + e.Message);
+            }
+        }
+
+        public void Dispose()
+        {
+            _wake.Dispose();
+            _cancelWake.Dispose();
+        }
+
+        internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+    }
+}

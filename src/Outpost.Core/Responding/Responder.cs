@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Outpost.Core.Dispatch;
+using Outpost.Core.Protocol;
+using Outpost.Core.Transport;
+
+namespace Outpost.Core.Responding
+{
+    /// <summary>
+    /// A v1 responder over one share: N lane loops, the dispatch.txt advertisement, the STOP /
+    /// PAUSE / RESTART sentinels, retention, and an exit code the supervisor acts on
+    /// (0 stop, 75 restart, 74 share unavailable).
+    /// </summary>
+    public sealed class Responder
+    {
+        private readonly ResponderOptions _options;
+        private readonly Action<ResponderEvent>? _events;
+        private readonly ShareLayout _layout;
+        private readonly WakeSignal _wake = new WakeSignal();
+        private InterpreterTable _table = new InterpreterTable();
+
+        public Responder(ResponderOptions options, Action<ResponderEvent>? events = null)
+        {
+            options.Validate();
+            _options = options;
+            _events = events;
+            _layout = new ShareLayout(options.SharePath);
+        }
+
+        public ShareLayout Layout => _layout;
+
+        /// <summary>The advertisement this responder writes, with the dispatch table in force.</summary>
+        public DispatchInfo Advertisement { get; private set; } = new DispatchInfo();
+
+        /// <summary>Replaces the dispatch table (a reloaded configuration) and re-advertises it.</summary>
+        public void UpdateInterpreters(InterpreterTable table)
+        {
+            Volatile.Write(ref _table, table);
+            Advertisement = BuildAdvertisement(Advertisement.Started ?? DateTime.UtcNow);
+            WriteAdvertisement();
+        }
+
+        /// <param name="stop">Graceful: running jobs finish, no new ones start (Ctrl+C).</param>
+        /// <param name="interrupt">Hard: running jobs are killed and reported interrupted (a second Ctrl+C).</param>
+        /// <returns>0 after STOP or a stop request, 75 after RESTART, 74 when the share is not available.</returns>
+        public async Task<int> RunAsync(CancellationToken stop = default, CancellationToken interrupt = default)
+        {
+            if (!PrepareShare(out string why))
+            {
+                _events?.Invoke(new ResponderEvent { Kind = ResponderEventKind.Error, Message = why });
+                return Wire.ResponderExitShareUnavailable;
+            }
+            var journal = new ResponderJournal(new EventLog(_layout.EventLogFile), _events);
+            _table = _options.Interpreters ?? InterpreterTable.Discover();
+            string scriptFolder = SubprocessDispatcher.CreatePrivateScriptFolder();
+            var dispatcher = _options.DispatcherFactory?.Invoke(() => Volatile.Read(ref _table), scriptFolder)
+                             ?? new SubprocessDispatcher(() => Volatile.Read(ref _table), scriptFolder);
+
+            AtomicFile.TryDelete(_layout.Sentinel(Wire.StopSentinel));
+            AtomicFile.TryDelete(_layout.Sentinel(Wire.RestartSentinel));
+            ShareCleanup.RemoveStaleTempFiles(_layout, _options.LaneCount);
+            int swept = RetentionSweeper.Sweep(_layout, _options.RetainDays, DateTime.UtcNow);
+            Advertisement = BuildAdvertisement(DateTime.UtcNow);
+            WriteAdvertisement();
+            journal.Started(Advertisement.Cwd, _options.LaneCount, Advertisement.ResponderName, Advertisement.Pid);
+            if (swept > 0) journal.Info("retention sweep", ("deleted", swept.ToString()), ("retain_days", _options.RetainDays.ToString()));
+
+            var scanner = new InboxScanner(_layout) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
+            var lanes = Enumerable.Range(1, _options.LaneCount)
+                .Select(n => new LaneWorker(n, _layout, _options, dispatcher, scanner, journal)).ToList();
+            using var laneStop = new CancellationTokenSource();
+            using var laneInterrupt = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+            using var watcher = _options.UseWatcher ? new ShareWatcher(_layout.Root) : null;
+            if (watcher != null) Connect(watcher, lanes);
+
+            var laneTasks = lanes.Select(l => Task.Run(() => l.RunAsync(laneStop.Token, laneInterrupt.Token))).ToList();
+            int exitCode;
+            string reason;
+            try
+            {
+                (exitCode, reason) = await WatchSentinelsAsync(stop, laneTasks).ConfigureAwait(false);
+                if (exitCode == Wire.ResponderExitShareUnavailable) laneInterrupt.Cancel();
+                journal.Info(reason + "; initiating shutdown");
+                laneStop.Cancel();
+                await Task.WhenAll(laneTasks).ConfigureAwait(false);
+            }
+            finally
+            {
+                laneStop.Cancel();
+                foreach (var lane in lanes) lane.Dispose();
+                try { Directory.Delete(scriptFolder, recursive: true); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+            journal.Stopped(exitCode, reason);
+            return exitCode;
+        }
+
+        private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks)
+        {
+            while (true)
+            {
+                if (stop.IsCancellationRequested) return (Wire.ResponderExitStop, "stop requested");
+                if (!Directory.Exists(_layout.Root) || !Directory.Exists(_layout.Inbox))
+                    return (Wire.ResponderExitShareUnavailable, "shared folder is no longer available");
+                if (File.Exists(_layout.Sentinel(Wire.StopSentinel))) return (Wire.ResponderExitStop, "STOP sentinel observed");
+                if (File.Exists(_layout.Sentinel(Wire.RestartSentinel))) return (Wire.ResponderExitRestart, "RESTART sentinel observed");
+                if (laneTasks.Any(t => t.IsFaulted)) throw laneTasks.First(t => t.IsFaulted).Exception!.GetBaseException();
+                if (!File.Exists(_layout.DispatchFile)) WriteAdvertisement(); // someone cleaned the inbox: re-advertise
+                await _wake.WaitAsync(_options.PollInterval, stop).ConfigureAwait(false);
+            }
+        }
+
+        private void Connect(ShareWatcher watcher, List<LaneWorker> lanes)
+        {
+            watcher.Changed += (area, lane, _) =>
+            {
+                if (area.Length == 0) { _wake.Set(); return; }
+                if (lane < 1 || lane > lanes.Count) return;
+                if (area == Wire.InboxDir) lanes[lane - 1].Wake();
+                else if (area == Wire.CancelDir) lanes[lane - 1].WakeCancel();
+            };
+            watcher.Overflow += () =>
+            {
+                _wake.Set();
+                foreach (var lane in lanes) { lane.Wake(); lane.WakeCancel(); }
+            };
+        }
+
+        private bool PrepareShare(out string why)
+        {
+            why = "";
+            string root = _layout.Root;
+            string? parent = Path.GetDirectoryName(root);
+            if (!Directory.Exists(root) && (parent is null || !Directory.Exists(parent)))
+            {
+                why = $"shared folder {root} is not available (is the share mounted?)";
+                return false;
+            }
+            try
+            {
+                foreach (string dir in new[] { _layout.Inbox, _layout.Outbox, _layout.Cancel, _layout.Log })
+                    CreateFolder(dir);
+                for (int lane = 1; lane <= _options.LaneCount; lane++)
+                {
+                    CreateFolder(_layout.InboxLane(lane));
+                    CreateFolder(_layout.OutboxLane(lane));
+                    CreateFolder(_layout.CancelLane(lane));
+                    CreateFolder(_layout.LogLane(lane));
+                }
+                return true;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                why = $"shared folder {root} is not usable: {e.Message}";
+                return false;
+            }
+        }
+
+        private static void CreateFolder(string path)
+        {
+            if (Directory.Exists(path)) return;
+            Directory.CreateDirectory(path);
+            UnixFile.TrySetMode(path, Convert.ToInt32("755", 8));
+        }
+
+        private DispatchInfo BuildAdvertisement(DateTime started)
+        {
+            var table = Volatile.Read(ref _table);
+            var info = new DispatchInfo
+            {
+                ProtocolVersion = Wire.ProtocolVersion,
+                Pid = Process.GetCurrentProcess().Id,
+                Started = started,
+                ResponderName = string.IsNullOrWhiteSpace(_options.Name) ? HostPlatform.DefaultResponderName() : _options.Name!,
+                Description = _options.Description ?? "",
+                Tags = _options.Tags.ToList(),
+                PlatformOs = HostPlatform.Os,
+                PlatformArch = HostPlatform.Arch,
+                Cwd = _options.WorkingDirectory ?? Environment.CurrentDirectory,
+                Comspec = HostPlatform.IsWindows ? Environment.GetEnvironmentVariable("ComSpec") ?? "" : "",
+                LaneCount = _options.LaneCount,
+                Order = table.Interpreters.Select(i => i.Extension).ToList(),
+            };
+            foreach (var tool in _options.Tools) info.Tools[tool.Key] = tool.Value;
+            foreach (var interpreter in table.Interpreters) info.Interpreters[interpreter.Extension] = interpreter.Path;
+            return info;
+        }
+
+        private void WriteAdvertisement()
+        {
+            try { AtomicFile.Write(_layout.DispatchFile, Advertisement.ToKeyValues().ToBytes()); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using Outpost.Core.Dispatch;
+using Outpost.Core.Protocol;
+
+namespace Outpost.Core.Responding
+{
+    /// <summary>Everything a responder can be told; defaults are v1's.</summary>
+    public sealed class ResponderOptions
+    {
+        public string SharePath { get; set; } = "";
+        public int LaneCount { get; set; } = 1;
+        /// <summary>Advertised as responder_name; defaults to the host name.</summary>
+        public string? Name { get; set; }
+        public string? Description { get; set; }
+        public IList<string> Tags { get; set; } = new List<string>();
+        public IDictionary<string, string> Tools { get; set; } = new Dictionary<string, string>();
+        public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(Wire.DefaultPollSeconds);
+        public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(Wire.DefaultTimeoutSeconds);
+        public int RetainDays { get; set; } = Wire.DefaultRetainDays;
+        /// <summary>Where jobs run; null means the responder's own working folder.</summary>
+        public string? WorkingDirectory { get; set; }
+        /// <summary>The dispatch table; null means discover interpreters on PATH.</summary>
+        public InterpreterTable? Interpreters { get; set; }
+        public long OutputCapBytes { get; set; } = Wire.DefaultOutputCapBytes;
+        /// <summary>React to file-system notifications (polling stays on as the safety net).</summary>
+        public bool UseWatcher { get; set; } = true;
+        /// <summary>Poll fast for a while after activity, so bursts over a network share flow quickly.</summary>
+        public bool AdaptivePolling { get; set; } = true;
+        /// <summary>Lanes' heartbeat cadence; v1 writes status about every 2 s.</summary>
+        public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+        /// <summary>Creates the dispatcher; null means the subprocess dispatcher.</summary>
+        public Func<Func<InterpreterTable>, string, IJobDispatcher>? DispatcherFactory { get; set; }
+
+        public void Validate()
+        {
+            if (string.IsNullOrWhiteSpace(SharePath)) throw new ArgumentException("the share folder is not set (use --dir / -Path)");
+            if (LaneCount < 1 || LaneCount > 64) throw new ArgumentOutOfRangeException(nameof(LaneCount), LaneCount, "lanes must be 1..64");
+            if (PollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, "the poll interval must be positive");
+            if (DefaultTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DefaultTimeout), DefaultTimeout, "the default timeout must be positive");
+            if (RetainDays < 0) throw new ArgumentOutOfRangeException(nameof(RetainDays), RetainDays, "retention days cannot be negative");
+            if (OutputCapBytes < 0) throw new ArgumentOutOfRangeException(nameof(OutputCapBytes), OutputCapBytes, "the output cap cannot be negative");
+        }
+    }
+}
