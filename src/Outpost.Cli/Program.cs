@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Outpost.Core;
+
+namespace Outpost.Cli
+{
+    /// <summary>
+    /// The <c>outpost</c> command: a thin front end over Outpost.Core with the Go tool's command and
+    /// flag names, for hosts without PowerShell.
+    /// </summary>
+    public static class Program
+    {
+        public const int ExitUsage = 2;
+        public const int ExitFailure = 1;
+
+        private static readonly Dictionary<string, (Func<string[], Task<int>> Run, string Usage)> Commands = new()
+        {
+            ["run"] = (RunCommand.RunAsync, RunCommand.Usage),
+            ["submit"] = (SubmitCommand.RunAsync, SubmitCommand.Usage),
+            ["status"] = (StatusCommand.RunAsync, StatusCommand.Usage),
+            ["cancel"] = (SentinelCommands.CancelAsync, SentinelCommands.CancelUsage),
+            ["stop"] = (a => SentinelCommands.GlobalAsync(a, "stop"), SentinelCommands.GlobalUsage("stop")),
+            ["pause"] = (a => SentinelCommands.GlobalAsync(a, "pause"), SentinelCommands.GlobalUsage("pause")),
+            ["resume"] = (a => SentinelCommands.GlobalAsync(a, "resume"), SentinelCommands.GlobalUsage("resume")),
+            ["restart"] = (a => SentinelCommands.GlobalAsync(a, "restart"), SentinelCommands.GlobalUsage("restart")),
+            ["version"] = (_ => { Console.WriteLine("outpost " + Version + " (wire protocol v1)"); return Task.FromResult(0); }, "outpost version"),
+        };
+
+        public static string Version => typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+        public static async Task<int> Main(string[] args)
+        {
+            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            {
+                PrintHelp(Console.Out);
+                return args.Length == 0 ? ExitUsage : 0;
+            }
+            if (!Commands.TryGetValue(args[0], out var command))
+            {
+                Console.Error.WriteLine($"outpost: unknown command \"{args[0]}\"");
+                PrintHelp(Console.Error);
+                return ExitUsage;
+            }
+            try
+            {
+                return await command.Run(args.Skip(1).ToArray());
+            }
+            catch (UsageException e)
+            {
+                Console.Error.WriteLine($"outpost {args[0]}: {e.Message}");
+                Console.Error.WriteLine("usage: " + command.Usage);
+                return ExitUsage;
+            }
+            catch (OutpostException e)
+            {
+                Console.Error.WriteLine($"outpost {args[0]}: {e.Message}");
+                return e.Kind == OutpostErrorKind.ConnectionError ? 74 : ExitFailure;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException)
+            {
+                Console.Error.WriteLine($"outpost {args[0]}: {e.Message}");
+                return ExitFailure;
+            }
+        }
+
+        private static void PrintHelp(TextWriter to)
+        {
+            to.WriteLine("outpost — run scripts on hosts you can reach only through a shared folder (wire protocol v1)");
+            to.WriteLine();
+            to.WriteLine("usage:");
+            foreach (var command in Commands.Values) to.WriteLine("  " + command.Usage);
+            to.WriteLine();
+            to.WriteLine("Environment: OUTPOST_DIR (the share for --dir), OUTPOST_NAME (responder name).");
+        }
+
+        /// <summary>The share folder from --dir, else OUTPOST_DIR.</summary>
+        internal static string ShareFrom(Arguments args)
+        {
+            string? dir = args.Get("dir") ?? Environment.GetEnvironmentVariable("OUTPOST_DIR");
+            if (string.IsNullOrWhiteSpace(dir))
+            {
+                if (args.Has("target") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OUTPOST_TARGET")))
+                    throw new UsageException("--target needs the target registry (targets.toml), which this build does not read yet; use --dir <share folder>");
+                throw new UsageException("say which shared folder to use: --dir <folder> (or set OUTPOST_DIR)");
+            }
+            return dir!;
+        }
+    }
+}

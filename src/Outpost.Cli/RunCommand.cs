@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Outpost.Core.Protocol;
+using Outpost.Core.Responding;
+
+namespace Outpost.Cli
+{
+    /// <summary><c>outpost run</c>: serve a share in the foreground until STOP, RESTART, Ctrl+C or SIGTERM.</summary>
+    internal static class RunCommand
+    {
+        public const string Usage =
+            "outpost run --dir <share> [--lanes 1] [--poll 2s] [--timeout 60s] [--retain-days 7] [--name <name>] [--workdir <dir>] [--no-watch] [--quiet]";
+
+        public static async Task<int> RunAsync(string[] argv)
+        {
+            var args = Arguments.Parse(argv,
+                new HashSet<string> { "dir", "lanes", "poll", "timeout", "retain-days", "name", "config", "workdir", "output-cap" },
+                new HashSet<string> { "no-watch", "quiet" });
+            if (args.Positional.Count > 0) throw new UsageException($"unexpected argument \"{args.Positional[0]}\"");
+            if (args.Has("config"))
+                throw new UsageException("--config needs outpost.toml support, which this build does not have yet");
+            var options = new ResponderOptions
+            {
+                SharePath = Program.ShareFrom(args),
+                LaneCount = args.Int("lanes", 1),
+                PollInterval = args.Duration("poll", TimeSpan.FromSeconds(Wire.DefaultPollSeconds)),
+                DefaultTimeout = args.Duration("timeout", TimeSpan.FromSeconds(Wire.DefaultTimeoutSeconds)),
+                RetainDays = args.Int("retain-days", Wire.DefaultRetainDays),
+                Name = args.Get("name"),
+                WorkingDirectory = args.Get("workdir"),
+                UseWatcher = !args.Flag("no-watch"),
+                AdaptivePolling = !args.Flag("no-watch"),
+            };
+            if (args.Has("output-cap")) options.OutputCapBytes = args.Int("output-cap", 0);
+            try { options.Validate(); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+
+            bool quiet = args.Flag("quiet");
+            using var stop = new CancellationTokenSource();
+            using var interrupt = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                if (!stop.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine("outpost: stopping after running jobs finish (Ctrl+C again to kill them)");
+                    stop.Cancel();
+                }
+                else interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            try
+            {
+                var responder = new Responder(options, e =>
+                {
+                    if (!quiet || e.Kind is ResponderEventKind.Error or ResponderEventKind.Warning)
+                        Console.Error.WriteLine("outpost: " + e);
+                });
+                int code = await responder.RunAsync(stop.Token, interrupt.Token);
+                if (code == Wire.ResponderExitShareUnavailable)
+                    Console.Error.WriteLine($"outpost run: the shared folder {options.SharePath} is not available (exit 74)");
+                return code;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Outpost.Core.Client;
+using Outpost.Core.Protocol;
+
+namespace Outpost.Cli
+{
+    /// <summary><c>outpost submit</c>: drop a script, wait, print its stdout/stderr, exit with its exit code.</summary>
+    internal static class SubmitCommand
+    {
+        public const string Usage =
+            "outpost submit <file|-> --dir <share> [--lane 1] [--ext sh] [--timeout 30s] [--label name] [--env NAME=value]... [--workdir <dir>] [--wait-timeout 10m] [--no-wait] [--json]";
+
+        public static async Task<int> RunAsync(string[] argv)
+        {
+            var (env, rest) = ExtractRepeated(argv, "env");
+            var args = Arguments.Parse(rest,
+                new HashSet<string> { "dir", "target", "targets", "lane", "ext", "timeout", "label", "workdir", "wait-timeout" },
+                new HashSet<string> { "no-wait", "json" });
+            if (args.Positional.Count != 1) throw new UsageException("give exactly one script file, or - for standard input");
+            string source = args.Positional[0];
+            string? ext = args.Get("ext")?.TrimStart('.');
+            byte[] content;
+            if (source == "-")
+            {
+                if (ext == null) throw new UsageException("--ext is required when the script comes from standard input");
+                using var stdin = Console.OpenStandardInput();
+                using var copy = new MemoryStream();
+                stdin.CopyTo(copy);
+                content = copy.ToArray();
+            }
+            else
+            {
+                if (!File.Exists(source)) throw new UsageException($"no such file: {source}");
+                content = File.ReadAllBytes(source);
+                ext ??= Path.GetExtension(source).TrimStart('.');
+                if (ext.Length == 0) throw new UsageException($"{source} has no extension; say which interpreter with --ext");
+            }
+            var submission = new JobSubmission(content, ext)
+            {
+                Lane = args.Int("lane", 1),
+                Label = args.Get("label"),
+                WorkingDirectory = args.Get("workdir"),
+            };
+            if (args.Has("timeout")) submission.TimeoutSeconds = args.Duration("timeout", TimeSpan.Zero).TotalSeconds;
+            foreach (string pair in env)
+            {
+                int eq = pair.IndexOf('=');
+                if (eq <= 0) throw new UsageException($"--env expects NAME=value, got \"{pair}\"");
+                submission.Environment[pair.Substring(0, eq)] = pair.Substring(eq + 1);
+            }
+
+            var target = new OutpostTarget(Program.ShareFrom(args));
+            var job = target.Submit(submission);
+            if (args.Flag("no-wait"))
+            {
+                Console.WriteLine(args.Flag("json") ? JsonSerializer.Serialize(new { stem = job.Stem, lane = job.Lane, path = job.Path }) : job.Stem);
+                return 0;
+            }
+            TimeSpan? waitTimeout = args.Has("wait-timeout") ? args.Duration("wait-timeout", TimeSpan.Zero) : null;
+            var finished = await target.WaitAsync(job, waitTimeout);
+            var result = finished.Result!;
+            if (args.Flag("json"))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    stem = result.Stem, lane = result.Lane, ext = result.Extension, exit = result.ExitCode,
+                    timeout = result.TimedOut, cancelled = result.Cancelled,
+                    started = ProtocolTime.ToWire(result.Started), finished = ProtocolTime.ToWire(result.Finished),
+                    stdout = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stdout)),
+                    stderr = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stderr)),
+                    stdout_truncated = result.StdoutTruncated, stderr_truncated = result.StderrTruncated,
+                }));
+                return result.ExitCode;
+            }
+            // Raw bytes, not text: the job's output passes through unchanged, whatever its encoding.
+            using (var stdout = Console.OpenStandardOutput())
+            using (var output = target.OpenOutput(finished, OutputStreamKind.Stdout))
+                output.CopyTo(stdout);
+            using (var stderr = Console.OpenStandardError())
+            using (var output = target.OpenOutput(finished, OutputStreamKind.Stderr))
+                output.CopyTo(stderr);
+            return result.ExitCode;
+        }
+
+        private static (List<string> Values, string[] Others) ExtractRepeated(string[] argv, string flag)
+        {
+            var values = new List<string>();
+            var rest = new List<string>();
+            for (int i = 0; i < argv.Length; i++)
+            {
+                string a = argv[i];
+                if (a == "--" + flag || a == "-" + flag)
+                {
+                    if (i + 1 >= argv.Length) throw new UsageException($"--{flag} needs a value");
+                    values.Add(argv[++i]);
+                }
+                else if (a.StartsWith("--" + flag + "=", StringComparison.Ordinal)) values.Add(a.Substring(flag.Length + 3));
+                else rest.Add(a);
+            }
+            return (values, rest.ToArray());
+        }
+    }
+}
