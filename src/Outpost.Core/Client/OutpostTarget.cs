@@ -23,6 +23,8 @@ namespace Outpost.Core.Client
 
         public string Name { get; }
         public ShareLayout Layout { get; }
+        /// <summary>The responder_name this target must advertise (from the registry), or empty.</summary>
+        public string ExpectedName { get; set; } = "";
         public string Path => Layout.Root;
 
         /// <summary>Drops a job into the inbox. Never replaces an existing job: a taken stem gets a new one.</summary>
@@ -38,7 +40,10 @@ namespace Outpost.Core.Client
                 throw new OutpostException("InvalidLabel", OutpostErrorKind.InvalidArgument,
                     $"label \"{label}\" must be 1..{Wire.MaxLabelLength} characters of a-z, 0-9, '_' or '-'", label);
             RequireShare();
-            CheckProtocolVersion();
+            var advertised = CheckProtocolVersion();
+            if (advertised != null && submission.Lane > advertised.LaneCount)
+                throw new OutpostException("LaneOutOfRange", OutpostErrorKind.InvalidArgument,
+                    $"lane {submission.Lane} does not exist: the responder at {Path} serves lanes 1..{advertised.LaneCount}", submission.Lane);
 
             byte[] content;
             try { content = JobScriptComposer.Compose(submission); }
@@ -71,13 +76,15 @@ namespace Outpost.Core.Client
         }
 
         /// <summary>Refuses a responder that advertises a protocol other than v1 (a missing file does not block).</summary>
-        public void CheckProtocolVersion()
+        /// <returns>The advertisement, or null when there is none (yet) or it does not parse.</returns>
+        public DispatchInfo? CheckProtocolVersion()
         {
             var info = TryReadDispatch(out _);
             if (info != null && info.ProtocolVersion != 0 && info.ProtocolVersion != Wire.ProtocolVersion)
                 throw new OutpostException("ProtocolVersionMismatch", OutpostErrorKind.ProtocolMismatch,
-                    $"protocol version mismatch: the responder at {Path} speaks protocol {info.ProtocolVersion}, this client speaks {Wire.ProtocolVersion}",
+                    $"protocol version mismatch: the responder at {Path} speaks protocol {info.ProtocolVersion}, this client speaks {Wire.ProtocolVersion}; upgrade one side",
                     Path);
+            return info;
         }
 
         /// <summary>The job's current state, from the outbox, the lane status, the inbox and the log.</summary>
@@ -246,6 +253,21 @@ namespace Outpost.Core.Client
             {
                 throw Unreachable(e);
             }
+        }
+
+        /// <summary>
+        /// Takes a queued job back out of the inbox. False when it is no longer queued (it started, or
+        /// finished): a running job is stopped with <see cref="Cancel"/> instead.
+        /// </summary>
+        public bool Withdraw(OutpostJob job)
+        {
+            RequireShare();
+            string file = Layout.JobFile(job.Lane, job.Stem + "." + job.Extension);
+            if (!File.Exists(file) || IsRunning(job.Lane, job.Stem, job.Extension)) return false;
+            try { File.Delete(file); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
+            AtomicFile.TryDelete(Layout.CancelFile(job.Lane, job.Stem));
+            return true;
         }
 
         /// <summary>Deletes a finished job's result files and archived job file.</summary>

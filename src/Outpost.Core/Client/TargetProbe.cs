@@ -59,6 +59,9 @@ namespace Outpost.Core.Client
                 ?? (info!.ProtocolVersion != 0 && info.ProtocolVersion != Wire.ProtocolVersion
                     ? $"protocol version mismatch: the responder speaks {info.ProtocolVersion}, this client speaks {Wire.ProtocolVersion}"
                     : null)
+                ?? (target.ExpectedName.Length > 0 && info.ResponderName != target.ExpectedName
+                    ? $"the responder here advertises the name \"{info.ResponderName}\", not the expected \"{target.ExpectedName}\": is this the right share?"
+                    : null)
                 ?? (status.Alive ? null : "no live responder: no lane has a heartbeat younger than 10 s (is the responder running?)");
             status.Available = status.Error == null;
             return status;

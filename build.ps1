@@ -1,0 +1,52 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+    Builds the Outpost module folder (out/Outpost) and runs the tests.
+.DESCRIPTION
+    The single PowerShell entry point: `dotnet build` assembles out/Outpost (manifest, assemblies, format
+    data, MAML help); -Test also runs the xunit suite and the Pester tests in tests/Pester against the
+    built module, in a fresh pwsh so the module under test is the one just built.
+.EXAMPLE
+    ./build.ps1            # build out/Outpost
+.EXAMPLE
+    ./build.ps1 -Test      # build, then run xunit and Pester
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug',
+    [switch] $Test,
+    # Skip the build (the caller has just built) and, with -Test, the xunit run.
+    [switch] $NoBuild
+)
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+
+if (-not $NoBuild) {
+    dotnet build Outpost.sln -c $Configuration --nologo -v q
+    if ($LASTEXITCODE) { throw "dotnet build failed ($LASTEXITCODE)" }
+    if ($Test) {
+        dotnet test Outpost.sln -c $Configuration --no-build --nologo -v q
+        if ($LASTEXITCODE) { throw "xunit tests failed ($LASTEXITCODE)" }
+    }
+}
+
+if ($Test) {
+    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0.0' | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $pester) {
+        Write-Host 'Pester tests skipped: Pester 5 is not installed'
+        return
+    }
+    # A child pwsh: the binary module loads once per process, so each run gets a clean one.
+    $script = @"
+Import-Module '$($pester.Path)' -MinimumVersion 5.0.0
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$PSScriptRoot/tests/Pester'
+`$config.Run.Exit = `$true
+`$config.Output.Verbosity = 'Detailed'
+Invoke-Pester -Configuration `$config
+"@
+    $shell = (Get-Process -Id $PID).Path
+    & $shell -NoProfile -NonInteractive -Command $script
+    if ($LASTEXITCODE) { throw "Pester tests failed ($LASTEXITCODE)" }
+}

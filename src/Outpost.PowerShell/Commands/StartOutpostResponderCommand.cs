@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Outpost.Core.Protocol;
+using Outpost.Core.Responding;
+
+namespace Outpost.PowerShell.Commands
+{
+    /// <summary>
+    /// Serves a shared folder: in the foreground (its events stream down the pipeline; Ctrl+C stops it
+    /// after running jobs finish) or as a PowerShell job visible in Get-Job.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "OutpostResponder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(ResponderEvent))]
+    [OutputType(typeof(OutpostResponderJob))]
+    public sealed class StartOutpostResponderCommand : OutpostCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Path { get; set; } = "";
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        [Alias("Lanes")]
+        public int LaneCount { get; set; } = 1;
+
+        [Parameter]
+        public string? Name { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.01, 3600)]
+        public double PollIntervalSec { get; set; } = Wire.DefaultPollSeconds;
+
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int DefaultTimeoutSec { get; set; } = Wire.DefaultTimeoutSeconds;
+
+        [Parameter]
+        [ValidateRange(0, 36500)]
+        public int RetainDays { get; set; } = Wire.DefaultRetainDays;
+
+        [Parameter]
+        public string? WorkingDirectory { get; set; }
+
+        /// <summary>Poll only (no file-system notifications), as a v1 responder does.</summary>
+        [Parameter]
+        public SwitchParameter NoWatch { get; set; }
+
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var options = new ResponderOptions
+            {
+                SharePath = GetUnresolvedProviderPathFromPSPath(Path),
+                LaneCount = LaneCount,
+                Name = Name,
+                PollInterval = TimeSpan.FromSeconds(PollIntervalSec),
+                DefaultTimeout = TimeSpan.FromSeconds(DefaultTimeoutSec),
+                RetainDays = RetainDays,
+                WorkingDirectory = WorkingDirectory == null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : GetUnresolvedProviderPathFromPSPath(WorkingDirectory),
+                UseWatcher = !NoWatch,
+                AdaptivePolling = !NoWatch,
+            };
+            if (!ShouldProcess(options.SharePath, $"Serve with {LaneCount} lane(s)")) return;
+            if (AsJob)
+            {
+                var job = new OutpostResponderJob(MyInvocation.Line, options);
+                JobRepository.Add(job);
+                job.Start();
+                WriteObject(job);
+                return;
+            }
+            RunInForeground(options);
+        }
+
+        private void RunInForeground(ResponderOptions options)
+        {
+            var events = new BlockingCollection<ResponderEvent>();
+            var responder = new Responder(options, events.Add);
+            // Ctrl+C (StopProcessing) asks for a graceful stop: running jobs finish and get results.
+            Task<int> run = Task.Run(() => responder.RunAsync(Stopping));
+            run.ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
+            foreach (var e in events.GetConsumingEnumerable())
+            {
+                if (e.Kind == ResponderEventKind.Error) WriteError(Error("ResponderError", ErrorCategory.NotSpecified, e.Message, e));
+                else if (e.Kind == ResponderEventKind.Warning || e.Kind == ResponderEventKind.Refused) WriteWarning(e.Message);
+                WriteObject(e);
+            }
+            int exit = run.GetAwaiter().GetResult();
+            ReportExit(this, exit, options.SharePath);
+        }
+
+        internal static void ReportExit(OutpostCmdlet cmdlet, int exit, string share)
+        {
+            if (exit == Wire.ResponderExitShareUnavailable)
+                cmdlet.WriteError(Error("ShareUnavailable", ErrorCategory.ConnectionError,
+                    $"the shared folder {share} is not available (is the share mounted?); the responder stopped with exit 74", share));
+            else if (exit == Wire.ResponderExitRestart)
+                cmdlet.WriteWarning($"RESTART requested on {share}: the responder stopped with exit 75 so a supervisor can start it again");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using System.Management.Automation;
+using Outpost.Core.Client;
+using Outpost.Core.Protocol;
+
+namespace Outpost.PowerShell.Commands
+{
+    /// <summary>Creates the STOP sentinel: the responder finishes running jobs and exits 0.</summary>
+    [Cmdlet(VerbsLifecycle.Stop, "OutpostResponder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(OutpostTargetStatus))]
+    public sealed class StopOutpostResponderCommand : SentinelCmdlet
+    {
+        protected override string Action => "Stop the responder (STOP sentinel)";
+
+        protected override void Apply(OutpostTarget target) => target.SetSentinel(Wire.StopSentinel);
+    }
+}

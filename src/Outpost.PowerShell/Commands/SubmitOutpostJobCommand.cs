@@ -1,0 +1,160 @@
+using System;
+using System.Collections;
+using System.IO;
+using System.Management.Automation;
+using System.Security;
+using Outpost.Core;
+using Outpost.Core.Client;
+
+namespace Outpost.PowerShell.Commands
+{
+    /// <summary>Drops a job into a target's inbox; optionally waits for its result or runs as a PowerShell job.</summary>
+    [Cmdlet(VerbsLifecycle.Submit, "OutpostJob", DefaultParameterSetName = ParameterSets.FilePath,
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(OutpostJob))]
+    [OutputType(typeof(OutpostSubmitJob))]
+    public sealed class SubmitOutpostJobCommand : OutpostCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TargetNameCompleter))]
+        public string? Target { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Path { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.FilePath, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        public string FilePath { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.ScriptBlock)]
+        public ScriptBlock? ScriptBlock { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.Command)]
+        public string Command { get; set; } = "";
+
+        [Parameter(ParameterSetName = ParameterSets.Command)]
+        [Parameter(ParameterSetName = ParameterSets.FilePath)]
+        public string? Extension { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int Lane { get; set; } = 1;
+
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; }
+
+        [Parameter]
+        [ValidatePattern("^[a-z0-9_-]{1,64}$")]
+        public string? Label { get; set; }
+
+        [Parameter]
+        public Hashtable? Environment { get; set; }
+
+        [Parameter]
+        public string? WorkingDirectory { get; set; }
+
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (Wait && AsJob)
+                ThrowTerminatingError(Error("WaitAndAsJob", ErrorCategory.InvalidArgument, "use -Wait or -AsJob, not both", null));
+        }
+
+        protected override void ProcessRecord()
+        {
+            OutpostTarget target;
+            JobSubmission submission;
+            try
+            {
+                target = ResolveTarget(Target, Path);
+                submission = BuildSubmission(target);
+            }
+            catch (OutpostException e)
+            {
+                WriteFailure(e);
+                return;
+            }
+            if (!ShouldProcess($"{target.Name} lane {Lane}", $"Submit .{submission.Extension} job ({submission.Content.Length} bytes)")) return;
+            OutpostJob job;
+            try { job = target.Submit(submission); }
+            catch (OutpostException e)
+            {
+                WriteFailure(e);
+                return;
+            }
+            WriteVerbose($"submitted {job.Stem} to {target.Name} lane {job.Lane}");
+            if (AsJob)
+            {
+                var psJob = new OutpostSubmitJob(MyInvocation.Line, target, job);
+                JobRepository.Add(psJob);
+                psJob.Start();
+                WriteObject(psJob);
+            }
+            else if (Wait)
+            {
+                new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(new[] { (target, job) }, null, Stopping);
+            }
+            else WriteObject(job);
+        }
+
+        private JobSubmission BuildSubmission(OutpostTarget target)
+        {
+            JobSubmission submission;
+            switch (ParameterSetName)
+            {
+                case ParameterSets.ScriptBlock:
+                    submission = JobSubmission.FromText(ScriptBlock!.ToString(), "ps1");
+                    break;
+                case ParameterSets.Command:
+                    submission = JobSubmission.FromText(Command, Extension ?? DefaultExtension(target));
+                    break;
+                default:
+                    string file = GetUnresolvedProviderPathFromPSPath(FilePath);
+                    if (!File.Exists(file))
+                        throw new OutpostException("ScriptFileNotFound", OutpostErrorKind.NotFound, $"no such script file: {file}", FilePath);
+                    string ext = Extension ?? System.IO.Path.GetExtension(file).TrimStart('.');
+                    if (ext.Length == 0)
+                        throw new OutpostException("ExtensionRequired", OutpostErrorKind.InvalidArgument,
+                            $"{file} has no extension; say which interpreter runs it with -Extension (e.g. sh, ps1, py)", FilePath);
+                    submission = new JobSubmission(File.ReadAllBytes(file), ext);
+                    if (Label == null) submission.Label = Core.Protocol.Stem.ToLabel(System.IO.Path.GetFileNameWithoutExtension(file));
+                    break;
+            }
+            submission.Lane = Lane;
+            if (Label != null) submission.Label = Label;
+            if (TimeoutSec > 0) submission.TimeoutSeconds = TimeoutSec;
+            submission.WorkingDirectory = WorkingDirectory;
+            if (Environment != null)
+            {
+                foreach (DictionaryEntry entry in Environment)
+                    submission.Environment[entry.Key.ToString()!] = ValueText(entry.Value);
+            }
+            return submission;
+        }
+
+        /// <summary>The target's first advertised extension, else sh.</summary>
+        private static string DefaultExtension(OutpostTarget target)
+        {
+            var status = target.Probe();
+            return status.DispatchOrder.Count > 0 ? status.DispatchOrder[0] : "sh";
+        }
+
+        private static string ValueText(object? value)
+        {
+            object? inner = value is PSObject ps ? ps.BaseObject : value;
+            if (inner is SecureString secure)
+            {
+                IntPtr text = System.Runtime.InteropServices.Marshal.SecureStringToGlobalAllocUnicode(secure);
+                try { return System.Runtime.InteropServices.Marshal.PtrToStringUni(text) ?? ""; }
+                finally { System.Runtime.InteropServices.Marshal.ZeroFreeGlobalAllocUnicode(text); }
+            }
+            return inner?.ToString() ?? "";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using Outpost.Core;
+using Outpost.Core.Client;
+
+namespace Outpost.PowerShell
+{
+    /// <summary>
+    /// What every Outpost cmdlet shares: finding the target a user named, turning Core's failures into
+    /// ErrorRecords with stable ids, and a cancellation token that Ctrl+C trips.
+    /// </summary>
+    public abstract class OutpostCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        protected CancellationToken Stopping => _stopping.Token;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>A share addressed by folder (-Path) or by registry name (-Target).</summary>
+        protected OutpostTarget ResolveTarget(string? target, string? path)
+        {
+            if (!string.IsNullOrEmpty(path))
+            {
+                string full = GetUnresolvedProviderPathFromPSPath(path);
+                return new OutpostTarget(full, string.IsNullOrEmpty(target) ? TargetNames.NameForPath(full) : target);
+            }
+            return TargetNames.Resolve(target);
+        }
+
+        protected static ErrorCategory CategoryOf(OutpostErrorKind kind) => kind switch
+        {
+            OutpostErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            OutpostErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            OutpostErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+            OutpostErrorKind.ProtocolMismatch => ErrorCategory.InvalidData,
+            OutpostErrorKind.Timeout => ErrorCategory.OperationTimeout,
+            OutpostErrorKind.InvalidData => ErrorCategory.InvalidData,
+            OutpostErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            _ => ErrorCategory.InvalidOperation,
+        };
+
+        protected static ErrorRecord ToErrorRecord(OutpostException e) =>
+            new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), e.Target);
+
+        /// <summary>One input of many failed: say so and go on with the rest.</summary>
+        protected void WriteFailure(OutpostException e) => WriteError(ToErrorRecord(e));
+
+        /// <summary>Nothing can continue.</summary>
+        protected void ThrowFailure(OutpostException e) => ThrowTerminatingError(ToErrorRecord(e));
+
+        protected static ErrorRecord Error(string id, ErrorCategory category, string message, object? target) =>
+            new ErrorRecord(new InvalidOperationException(message), id, category, target);
+    }
+}
