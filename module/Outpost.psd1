@@ -14,12 +14,16 @@
     TypesToProcess       = @()
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Add-OutpostTarget'
         'Get-OutpostJob'
         'Get-OutpostStatus'
+        'Get-OutpostTarget'
         'Receive-OutpostJob'
         'Remove-OutpostJob'
+        'Remove-OutpostTarget'
         'Restart-OutpostResponder'
         'Resume-OutpostResponder'
+        'Set-OutpostTarget'
         'Start-OutpostResponder'
         'Stop-OutpostJob'
         'Stop-OutpostResponder'

@@ -77,17 +77,24 @@ namespace Outpost.Cli
             to.WriteLine("Environment: OUTPOST_DIR (the share for --dir), OUTPOST_NAME (responder name).");
         }
 
-        /// <summary>The share folder from --dir, else OUTPOST_DIR.</summary>
+        /// <summary>
+        /// The share folder: --dir, else --target (or OUTPOST_TARGET) looked up in targets.toml
+        /// (--targets or OUTPOST_TARGETS), else OUTPOST_DIR, else the registry's default target.
+        /// </summary>
         internal static string ShareFrom(Arguments args)
         {
-            string? dir = args.Get("dir") ?? Environment.GetEnvironmentVariable("OUTPOST_DIR");
-            if (string.IsNullOrWhiteSpace(dir))
-            {
-                if (args.Has("target") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OUTPOST_TARGET")))
-                    throw new UsageException("--target needs the target registry (targets.toml), which this build does not read yet; use --dir <share folder>");
-                throw new UsageException("say which shared folder to use: --dir <folder> (or set OUTPOST_DIR)");
-            }
-            return dir!;
+            string? dir = args.Get("dir");
+            if (!string.IsNullOrWhiteSpace(dir)) return dir!;
+            string? target = args.Get("target") ?? NonEmpty(Environment.GetEnvironmentVariable("OUTPOST_TARGET"));
+            string? fromEnvironment = NonEmpty(Environment.GetEnvironmentVariable("OUTPOST_DIR"));
+            if (target == null && fromEnvironment != null) return fromEnvironment;
+            var registry = Outpost.Core.Config.TargetRegistry.Load(Outpost.Core.Config.ConfigPaths.TargetsFile(args.Get("targets")));
+            foreach (string warning in registry.Warnings) Console.Error.WriteLine("outpost: warning: " + warning);
+            if (target == null && registry.Targets.Count == 0)
+                throw new UsageException("say which shared folder to use: --dir <folder>, --target <name> (from targets.toml), or OUTPOST_DIR");
+            return registry.Resolve(target).Path;
         }
+
+        private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
     }
 }

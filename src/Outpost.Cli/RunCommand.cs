@@ -17,7 +17,7 @@ namespace Outpost.Cli
         public static async Task<int> RunAsync(string[] argv)
         {
             var args = Arguments.Parse(argv,
-                new HashSet<string> { "dir", "lanes", "poll", "timeout", "retain-days", "name", "config", "workdir", "output-cap" },
+                new HashSet<string> { "dir", "target", "targets", "lanes", "poll", "timeout", "retain-days", "name", "config", "workdir", "output-cap" },
                 new HashSet<string> { "no-watch", "quiet" });
             if (args.Positional.Count > 0) throw new UsageException($"unexpected argument \"{args.Positional[0]}\"");
             if (args.Has("config"))
