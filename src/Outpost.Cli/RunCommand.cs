@@ -11,8 +11,16 @@ namespace Outpost.Cli
     /// <summary><c>outpost run</c>: serve a share in the foreground until STOP, RESTART, Ctrl+C or SIGTERM.</summary>
     internal static class RunCommand
     {
+        /// <summary>--config, else OUTPOST_CONFIG, else the per-user outpost.toml when it exists.</summary>
+        internal static string? ResponderConfigPath(string? flag)
+        {
+            string path = Outpost.Core.Config.ConfigPaths.ResponderFile(flag);
+            bool explicitlyAsked = flag != null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OUTPOST_CONFIG"));
+            return explicitlyAsked || System.IO.File.Exists(path) ? path : null;
+        }
+
         public const string Usage =
-            "outpost run --dir <share> [--lanes 1] [--poll 2s] [--timeout 60s] [--retain-days 7] [--name <name>] [--workdir <dir>] [--no-watch] [--quiet]";
+            "outpost run --dir <share> [--config outpost.toml] [--lanes 1] [--poll 2s] [--timeout 60s] [--retain-days 7] [--name <name>] [--workdir <dir>] [--no-watch] [--quiet]";
 
         public static async Task<int> RunAsync(string[] argv)
         {
@@ -20,12 +28,11 @@ namespace Outpost.Cli
                 new HashSet<string> { "dir", "target", "targets", "lanes", "poll", "timeout", "retain-days", "name", "config", "workdir", "output-cap" },
                 new HashSet<string> { "no-watch", "quiet" });
             if (args.Positional.Count > 0) throw new UsageException($"unexpected argument \"{args.Positional[0]}\"");
-            if (args.Has("config"))
-                throw new UsageException("--config needs outpost.toml support, which this build does not have yet");
             var options = new ResponderOptions
             {
                 SharePath = Program.ShareFrom(args),
-                LaneCount = args.Int("lanes", 1),
+                LaneCount = args.Int("lanes", 0),
+                ConfigPath = ResponderConfigPath(args.Get("config")),
                 PollInterval = args.Duration("poll", TimeSpan.FromSeconds(Wire.DefaultPollSeconds)),
                 DefaultTimeout = args.Duration("timeout", TimeSpan.FromSeconds(Wire.DefaultTimeoutSeconds)),
                 RetainDays = args.Int("retain-days", Wire.DefaultRetainDays),
@@ -35,6 +42,7 @@ namespace Outpost.Cli
                 AdaptivePolling = !args.Flag("no-watch"),
             };
             if (args.Has("output-cap")) options.OutputCapBytes = args.Int("output-cap", 0);
+            if (options.ConfigPath != null) Console.Error.WriteLine("outpost: configuration " + options.ConfigPath);
             try { options.Validate(); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
 

@@ -16,6 +16,7 @@ namespace Outpost.PowerShell
     {
         private readonly ResponderOptions _options;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private Responder? _responder;
 
         public OutpostResponderJob(string command, ResponderOptions options)
             : base(command, "outpost:" + System.IO.Path.GetFileName(options.SharePath.TrimEnd('/', '\\')), "OutpostResponder")
@@ -24,7 +25,7 @@ namespace Outpost.PowerShell
         }
 
         public string SharePath => _options.SharePath;
-        public int LaneCount => _options.LaneCount;
+        public int LaneCount => _responder?.Options.LaneCount ?? _options.LaneCount;
         /// <summary>The responder's exit code once it has stopped: 0 STOP, 75 RESTART, 74 share unavailable.</summary>
         public int? ExitCode { get; private set; }
 
@@ -34,7 +35,8 @@ namespace Outpost.PowerShell
 
         public override void Start()
         {
-            var responder = new Responder(_options, OnEvent);
+            // Built here, not in the thread, so a bad outpost.toml fails Start-OutpostResponder itself.
+            var responder = _responder = new Responder(_options, OnEvent);
             SetJobState(JobState.Running);
             Task.Run(async () =>
             {

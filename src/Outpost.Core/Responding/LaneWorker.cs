@@ -18,6 +18,8 @@ namespace Outpost.Core.Responding
     {
         private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(100);
         private static readonly TimeSpan FastWindow = TimeSpan.FromSeconds(3);
+        /// <summary>Jobs are read whole into memory; a file larger than this is refused, never read.</summary>
+        internal const long SafetyJobSizeCap = 256L * 1024 * 1024;
 
         private readonly int _lane;
         private readonly ShareLayout _layout;
@@ -135,11 +137,26 @@ namespace Outpost.Core.Responding
             byte[] content;
             try
             {
+                long size = new FileInfo(_layout.JobFile(_lane, job.Name)).Length;
+                long limit = _options.Policy?.MaxJobBytes ?? SafetyJobSizeCap;
+                if (size > limit)
+                {
+                    Refuse(job, $"refused: the job file is {size} bytes, more than the {limit}-byte limit" +
+                                (_options.Policy?.MaxJobBytes == null ? " (set policy.max_job_bytes to change it)" : " (policy.max_job_bytes)"));
+                    return;
+                }
                 content = File.ReadAllBytes(_layout.JobFile(_lane, job.Name));
             }
             catch (FileNotFoundException)
             {
                 return; // withdrawn by its submitter between listing and reading
+            }
+            var header = TimeoutHeader.Parse(job.Extension, content);
+            string? refusal = _options.Policy?.Refusal(job.Extension, content.Length, header.Found && header.Error == null ? header.Seconds : (int?)null);
+            if (refusal != null)
+            {
+                Refuse(job, refusal);
+                return;
             }
 
             RunClaim.Write(_layout, _lane, job);
@@ -201,6 +218,15 @@ namespace Outpost.Core.Responding
             }
             _lastActivity = DateTime.UtcNow;
             _journal.JobFinished(_lane, stem, result, outcome);
+        }
+
+        /// <summary>A job the responder will not run: result 125 with the reason, one log line, archived.</summary>
+        private void Refuse(JobFileName job, string reason)
+        {
+            var result = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false, reason);
+            _publisher.Archive(_lane, job);
+            _journal.Refused(_lane, job.Name, reason);
+            _journal.JobFinished(_lane, job.Stem.Text, result, new DispatchOutcome { Started = result.Started!.Value, Finished = result.Finished!.Value });
         }
 
         /// <summary>While a job runs: keep the heartbeat fresh and watch for its cancel sentinel.</summary>

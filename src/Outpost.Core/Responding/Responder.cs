@@ -18,8 +18,10 @@ namespace Outpost.Core.Responding
     /// </summary>
     public sealed class Responder
     {
-        private readonly ResponderOptions _options;
+        private readonly ResponderOptions _flags;
+        private ResponderOptions _options;
         private readonly Action<ResponderEvent>? _events;
+        private DateTime _configStamp;
         private readonly ShareLayout _layout;
         private readonly WakeSignal _wake = new WakeSignal();
         private InterpreterTable _table = new InterpreterTable();
@@ -27,12 +29,57 @@ namespace Outpost.Core.Responding
         public Responder(ResponderOptions options, Action<ResponderEvent>? events = null)
         {
             options.Validate();
-            _options = options;
+            _flags = options;
+            _options = options.Resolve(LoadConfig(options.ConfigPath));
+            _configStamp = ConfigStamp();
             _events = events;
             _layout = new ShareLayout(options.SharePath);
         }
 
         public ShareLayout Layout => _layout;
+
+        /// <summary>The options in force (flags merged with outpost.toml).</summary>
+        public ResponderOptions Options => _options;
+
+        private static Config.ResponderConfig? LoadConfig(string? path)
+        {
+            if (path is null) return null;
+            var config = Config.ResponderConfig.Load(path);
+            config.CheckPlatform();
+            return config;
+        }
+
+        private DateTime ConfigStamp()
+        {
+            try { return _flags.ConfigPath is null ? default : File.GetLastWriteTimeUtc(_flags.ConfigPath); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return default; }
+        }
+
+        /// <summary>v1 notices a changed outpost.toml by its modification time and re-advertises.</summary>
+        private void ReloadConfigIfChanged(ResponderJournal journal)
+        {
+            if (_flags.ConfigPath is null) return;
+            DateTime stamp = ConfigStamp();
+            if (stamp == _configStamp) return;
+            _configStamp = stamp;
+            ResponderOptions reloaded;
+            try { reloaded = _flags.Resolve(LoadConfig(_flags.ConfigPath)); }
+            catch (OutpostException e)
+            {
+                journal.Error(null, null, "configuration not reloaded, keeping the one in force: " + e.Message);
+                return;
+            }
+            if (reloaded.LaneCount != _options.LaneCount)
+                journal.Warning(null, null, $"lane_count changed to {reloaded.LaneCount}; restart the responder to apply it");
+            reloaded.LaneCount = _options.LaneCount;
+            _options.Policy = reloaded.Policy; // lanes hold the options object: update what they read in place
+            _options.Name = reloaded.Name;
+            _options.Description = reloaded.Description;
+            _options.Tags = reloaded.Tags;
+            _options.Tools = reloaded.Tools;
+            UpdateInterpreters(reloaded.Interpreters ?? InterpreterTable.Discover());
+            journal.Info("configuration reloaded", ("config", _flags.ConfigPath));
+        }
 
         /// <summary>The advertisement this responder writes, with the dispatch table in force.</summary>
         public DispatchInfo Advertisement { get; private set; } = new DispatchInfo();
@@ -83,7 +130,7 @@ namespace Outpost.Core.Responding
             string reason;
             try
             {
-                (exitCode, reason) = await WatchSentinelsAsync(stop, laneTasks).ConfigureAwait(false);
+                (exitCode, reason) = await WatchSentinelsAsync(stop, laneTasks, journal).ConfigureAwait(false);
                 if (exitCode == Wire.ResponderExitShareUnavailable) laneInterrupt.Cancel();
                 journal.Info(reason + "; initiating shutdown");
                 laneStop.Cancel();
@@ -101,10 +148,17 @@ namespace Outpost.Core.Responding
             return exitCode;
         }
 
-        private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks)
+        private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal)
         {
+            TimeSpan configEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(5).Ticks, _options.PollInterval.Ticks * 5));
+            DateTime nextConfigCheck = DateTime.UtcNow + configEvery;
             while (true)
             {
+                if (DateTime.UtcNow >= nextConfigCheck)
+                {
+                    ReloadConfigIfChanged(journal);
+                    nextConfigCheck = DateTime.UtcNow + configEvery;
+                }
                 if (stop.IsCancellationRequested) return (Wire.ResponderExitStop, "stop requested");
                 if (!Directory.Exists(_layout.Root) || !Directory.Exists(_layout.Inbox))
                     return (Wire.ResponderExitShareUnavailable, "shared folder is no longer available");

@@ -9,7 +9,12 @@ namespace Outpost.Core.Responding
     public sealed class ResponderOptions
     {
         public string SharePath { get; set; } = "";
-        public int LaneCount { get; set; } = 1;
+        /// <summary>0 means unset: outpost.toml's lane_count, else 1.</summary>
+        public int LaneCount { get; set; }
+        /// <summary>outpost.toml to read (and watch for changes); null means none.</summary>
+        public string? ConfigPath { get; set; }
+        /// <summary>What jobs may be; null accepts anything the dispatch table can run.</summary>
+        public Config.JobPolicy? Policy { get; set; }
         /// <summary>Advertised as responder_name; defaults to the host name.</summary>
         public string? Name { get; set; }
         public string? Description { get; set; }
@@ -32,10 +37,27 @@ namespace Outpost.Core.Responding
         /// <summary>Creates the dispatcher; null means the subprocess dispatcher.</summary>
         public Func<Func<InterpreterTable>, string, IJobDispatcher>? DispatcherFactory { get; set; }
 
+        /// <summary>
+        /// The options in force: these (the flags) first, then outpost.toml, then defaults.
+        /// A fresh object, so a reload can be merged again from the same flags.
+        /// </summary>
+        public ResponderOptions Resolve(Config.ResponderConfig? config)
+        {
+            var resolved = (ResponderOptions)MemberwiseClone();
+            resolved.LaneCount = LaneCount > 0 ? LaneCount : config?.LaneCount ?? 1;
+            resolved.Name = Name ?? config?.Name;
+            resolved.Description = Description ?? config?.Description;
+            resolved.Tags = Tags.Count > 0 ? Tags : config?.Tags ?? new List<string>();
+            resolved.Tools = Tools.Count > 0 ? Tools : config?.Tools ?? new Dictionary<string, string>();
+            resolved.Interpreters = Interpreters ?? config?.BuildInterpreters();
+            resolved.Policy = Policy ?? config?.Policy;
+            return resolved;
+        }
+
         public void Validate()
         {
             if (string.IsNullOrWhiteSpace(SharePath)) throw new ArgumentException("the share folder is not set (use --dir / -Path)");
-            if (LaneCount < 1 || LaneCount > 64) throw new ArgumentOutOfRangeException(nameof(LaneCount), LaneCount, "lanes must be 1..64");
+            if (LaneCount < 0 || LaneCount > 64) throw new ArgumentOutOfRangeException(nameof(LaneCount), LaneCount, "lanes must be 1..64");
             if (PollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, "the poll interval must be positive");
             if (DefaultTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DefaultTimeout), DefaultTimeout, "the default timeout must be positive");
             if (RetainDays < 0) throw new ArgumentOutOfRangeException(nameof(RetainDays), RetainDays, "retention days cannot be negative");

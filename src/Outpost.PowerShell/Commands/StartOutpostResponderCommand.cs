@@ -23,7 +23,11 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         [ValidateRange(1, 64)]
         [Alias("Lanes")]
-        public int LaneCount { get; set; } = 1;
+        public int LaneCount { get; set; }
+
+        /// <summary>outpost.toml to read (and reload when it changes); parameters given here win over it.</summary>
+        [Parameter]
+        public string? ConfigPath { get; set; }
 
         [Parameter]
         public string? Name { get; set; }
@@ -56,6 +60,7 @@ namespace Outpost.PowerShell.Commands
             {
                 SharePath = GetUnresolvedProviderPathFromPSPath(Path),
                 LaneCount = LaneCount,
+                ConfigPath = ConfigPath == null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath),
                 Name = Name,
                 PollInterval = TimeSpan.FromSeconds(PollIntervalSec),
                 DefaultTimeout = TimeSpan.FromSeconds(DefaultTimeoutSec),
@@ -64,12 +69,13 @@ namespace Outpost.PowerShell.Commands
                 UseWatcher = !NoWatch,
                 AdaptivePolling = !NoWatch,
             };
-            if (!ShouldProcess(options.SharePath, $"Serve with {LaneCount} lane(s)")) return;
+            if (!ShouldProcess(options.SharePath, LaneCount > 0 ? $"Serve with {LaneCount} lane(s)" : "Serve")) return;
             if (AsJob)
             {
                 var job = new OutpostResponderJob(MyInvocation.Line, options);
+                try { job.Start(); }
+                catch (Core.OutpostException e) { ThrowFailure(e); return; }
                 JobRepository.Add(job);
-                job.Start();
                 WriteObject(job);
                 return;
             }
@@ -79,7 +85,9 @@ namespace Outpost.PowerShell.Commands
         private void RunInForeground(ResponderOptions options)
         {
             var events = new BlockingCollection<ResponderEvent>();
-            var responder = new Responder(options, events.Add);
+            Responder responder;
+            try { responder = new Responder(options, events.Add); }
+            catch (Core.OutpostException e) { ThrowFailure(e); return; }
             // Ctrl+C (StopProcessing) asks for a graceful stop: running jobs finish and get results.
             Task<int> run = Task.Run(() => responder.RunAsync(Stopping));
             run.ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
