@@ -18,6 +18,7 @@
         'Get-OutpostJob'
         'Get-OutpostStatus'
         'Get-OutpostTarget'
+        'Initialize-OutpostTarget'
         'Receive-OutpostJob'
         'Remove-OutpostJob'
         'Remove-OutpostTarget'
@@ -29,6 +30,7 @@
         'Stop-OutpostResponder'
         'Submit-OutpostJob'
         'Suspend-OutpostResponder'
+        'Test-OutpostTarget'
         'Wait-OutpostJob'
     )
     VariablesToExport    = @()

@@ -26,6 +26,9 @@ namespace Outpost.Cli
             ["pause"] = (a => SentinelCommands.GlobalAsync(a, "pause"), SentinelCommands.GlobalUsage("pause")),
             ["resume"] = (a => SentinelCommands.GlobalAsync(a, "resume"), SentinelCommands.GlobalUsage("resume")),
             ["restart"] = (a => SentinelCommands.GlobalAsync(a, "restart"), SentinelCommands.GlobalUsage("restart")),
+            ["target"] = (TargetCommands.TargetAsync, TargetCommands.TargetUsage),
+            ["client"] = (TargetCommands.ClientAsync, TargetCommands.ClientUsage),
+            ["doctor"] = (TargetCommands.DoctorAsync, TargetCommands.DoctorUsage),
             ["demo"] = (DemoCommand.RunAsync, DemoCommand.Usage),
             ["version"] = (_ => { Console.WriteLine("outpost " + Version + " (wire protocol v1)"); return Task.FromResult(0); }, "outpost version"),
         };

@@ -22,6 +22,8 @@ namespace Outpost.Core.Dispatch
         {
             "ps1" => new[] { "-NoProfile", "-ExecutionPolicy", "Bypass", "-File" },
             "cmd" or "bat" or "btm" => new[] { "/c" },
+            "c" => new[] { "-run" }, // tcc runs C source as a script
+            "ts" => new[] { "run" }, // deno run <file>
             _ => Array.Empty<string>(),
         };
 

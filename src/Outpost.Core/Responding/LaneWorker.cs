@@ -51,6 +51,9 @@ namespace Outpost.Core.Responding
 
         public int Lane => _lane;
 
+        /// <summary>The first heartbeat (state=ready), written before the responder says it has started.</summary>
+        public void WriteReady() => TryWriteStatus(LaneState.Ready, "", _scanner.List(_lane).Count, "", force: true);
+
         /// <summary>A notification says the inbox changed: look now.</summary>
         public void Wake() => _wake.Set();
 

@@ -114,12 +114,14 @@ namespace Outpost.Core.Responding
             int swept = RetentionSweeper.Sweep(_layout, _options.RetainDays, DateTime.UtcNow);
             Advertisement = BuildAdvertisement(DateTime.UtcNow);
             WriteAdvertisement();
-            journal.Started(Advertisement.Cwd, _options.LaneCount, Advertisement.ResponderName, Advertisement.Pid);
-            if (swept > 0) journal.Info("retention sweep", ("deleted", swept.ToString()), ("retain_days", _options.RetainDays.ToString()));
-
             var scanner = new InboxScanner(_layout) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
             var lanes = Enumerable.Range(1, _options.LaneCount)
                 .Select(n => new LaneWorker(n, _layout, _options, dispatcher, scanner, journal)).ToList();
+            foreach (var lane in lanes) lane.WriteReady();
+            journal.Started(Advertisement.Cwd, _options.LaneCount, Advertisement.ResponderName, Advertisement.Pid);
+            if (swept > 0) journal.Info("retention sweep", ("deleted", swept.ToString()), ("retain_days", _options.RetainDays.ToString()));
+
+
             using var laneStop = new CancellationTokenSource();
             using var laneInterrupt = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
             using var watcher = _options.UseWatcher ? new ShareWatcher(_layout.Root) : null;

@@ -26,7 +26,7 @@ namespace Outpost.PowerShell.Commands
         public int LaneCount { get; set; }
 
         /// <summary>outpost.toml to read (and reload when it changes); parameters given here win over it.</summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? ConfigPath { get; set; }
 
         [Parameter]

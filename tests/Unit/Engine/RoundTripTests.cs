@@ -23,8 +23,8 @@ namespace Outpost.Tests.Engine
             Assert.Equal("oops\n", responder.Stderr(job));
             Assert.Equal(6, job.Result.StdoutBytes);
             Assert.Equal(5, job.Result.StderrBytes);
-            // The job was archived, and the result has exactly the v1 keys.
-            Assert.True(File.Exists(Path.Combine(responder.SharePath, "log", "1", job.Stem + ".sh")));
+            // The job is archived right after its result is published, and the result has exactly the v1 keys.
+            RunningResponder.WaitUntil(() => File.Exists(Path.Combine(responder.SharePath, "log", "1", job.Stem + ".sh")), TimeSpan.FromSeconds(10));
             Assert.False(File.Exists(Path.Combine(responder.SharePath, "inbox", "1", job.Stem + ".sh")));
             var keys = KeyValueFile.Parse(File.ReadAllBytes(Path.Combine(responder.SharePath, "outbox", "1", job.Stem + ".result"))).Pairs.Select(p => p.Key);
             Assert.Equal(JobResult.Keys, keys);

@@ -1,0 +1,65 @@
+using System.Management.Automation;
+using Outpost.Core;
+using Outpost.Core.Probing;
+
+namespace Outpost.PowerShell.Commands
+{
+    /// <summary>
+    /// Prepares this host as a target: probes its interpreters (running a smoke test through each),
+    /// writes &lt;root&gt;/&lt;id&gt;/outpost.toml and creates the share folders. -WhatIf shows the file it would write.
+    /// </summary>
+    [Cmdlet(VerbsData.Initialize, "OutpostTarget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(TargetInitPlan))]
+    public sealed class InitializeOutpostTargetCommand : OutpostCmdlet
+    {
+        /// <summary>The target id (folder name); default &lt;os&gt;-&lt;arch&gt;.</summary>
+        [Parameter(Position = 0)]
+        [ValidatePattern("^[a-z0-9_-]{1,64}$")]
+        public string? Id { get; set; }
+
+        /// <summary>The target root; default OUTPOST_TARGET_ROOT, else ./targets.</summary>
+        [Parameter]
+        public string? Root { get; set; }
+
+        /// <summary>The responder name to advertise; default the id.</summary>
+        [Parameter]
+        public string? Name { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        [Alias("Lanes")]
+        public int LaneCount { get; set; } = 1;
+
+        /// <summary>Replace an existing outpost.toml.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                WriteProgress(new ProgressRecord(0x0758, "Initialize-OutpostTarget", "probing interpreters (a smoke test through each)"));
+                var probed = InterpreterProbe.Probe();
+                WriteProgress(new ProgressRecord(0x0758, "Initialize-OutpostTarget", "done") { RecordType = ProgressRecordType.Completed });
+                foreach (var p in probed)
+                {
+                    if (p.Works) WriteVerbose($"found {p}");
+                    else WriteWarning($"{p.Program} ({p.Path}) did not pass its smoke test: {p.Error}; .{p.Extension} is left out");
+                }
+                var plan = TargetInitializer.Plan(Root == null ? null : GetUnresolvedProviderPathFromPSPath(Root), Id, Name, LaneCount, probed);
+                if (plan.ConfigExists && !Force)
+                {
+                    WriteError(Error("TargetExists", ErrorCategory.ResourceExists, $"{plan.ConfigPath} already exists; use -Force to replace it", plan.ConfigPath));
+                    return;
+                }
+                if (!ShouldProcess(plan.ConfigPath, $"Write outpost.toml and create the share {plan.Path}:\n{plan.ConfigText}")) return;
+                TargetInitializer.Apply(plan, Force);
+                WriteObject(plan);
+            }
+            catch (OutpostException e)
+            {
+                WriteFailure(e);
+            }
+        }
+    }
+}
