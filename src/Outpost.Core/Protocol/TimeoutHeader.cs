@@ -38,8 +38,24 @@ namespace Outpost.Core.Protocol
         /// <summary>Looks for the header in the first lines of the script.</summary>
         public static TimeoutHeaderResult Parse(string extension, byte[] content)
         {
+            string? rest = FindDirective(extension, content, "timeout");
+            if (rest is null) return TimeoutHeaderResult.None;
+            string value = rest.Substring("timeout=".Length).Trim();
+            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) &&
+                seconds >= Wire.MinTimeoutSeconds && seconds <= Wire.MaxTimeoutSeconds)
+                return TimeoutHeaderResult.Valid(seconds);
+            return TimeoutHeaderResult.Invalid(rest);
+        }
+
+        /// <summary>
+        /// The first <c>&lt;marker&gt; name=value</c> comment in the script's first 10 lines (blank lines
+        /// count, CRLF tolerated, case-insensitive), returned as "name=value" text, or null. The timeout
+        /// header is one such directive; Outpost's own (retry) use the same form, which v1 ignores.
+        /// </summary>
+        public static string? FindDirective(string extension, byte[] content, string name)
+        {
             string? marker = MarkerFor(extension);
-            if (marker is null) return TimeoutHeaderResult.None;
+            if (marker is null) return null;
             // Only the head matters; decoding all of a large script would waste time and memory.
             int headLength = Math.Min(content.Length, 64 * 1024);
             string head = new UTF8Encoding(false, false).GetString(content, 0, headLength);
@@ -50,14 +66,9 @@ namespace Outpost.Core.Protocol
                 string line = lines[i].Trim();
                 if (line.Length == 0 || !line.StartsWith(marker, StringComparison.OrdinalIgnoreCase)) continue;
                 string rest = line.Substring(marker.Length).Trim();
-                if (!rest.StartsWith("timeout=", StringComparison.OrdinalIgnoreCase)) continue;
-                string value = rest.Substring("timeout=".Length).Trim();
-                if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) &&
-                    seconds >= Wire.MinTimeoutSeconds && seconds <= Wire.MaxTimeoutSeconds)
-                    return TimeoutHeaderResult.Valid(seconds);
-                return TimeoutHeaderResult.Invalid(rest);
+                if (rest.StartsWith(name + "=", StringComparison.OrdinalIgnoreCase)) return rest;
             }
-            return TimeoutHeaderResult.None;
+            return null;
         }
     }
 

@@ -119,14 +119,24 @@ namespace Outpost.Core.Responding
                 RunClaim.Remove(_layout, _lane, job);
                 return;
             }
+            // A claim without a result: the responder died while this job ran. Report it, unless the
+            // job asked (# retry=N) to be run again and has attempts left.
+            int attempt = 1;
             if (RunClaim.Exists(_layout, _lane, job))
             {
-                var interrupted = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false,
-                    "interrupted: the responder stopped while this job ran; it was not run again");
-                _publisher.Archive(_lane, job);
-                RunClaim.Remove(_layout, _lane, job);
-                _journal.JobInterrupted(_lane, stem, interrupted);
-                return;
+                int started = RunClaim.Attempts(_layout, _lane, job);
+                byte[]? script = TryRead(job);
+                if (script == null || started > RunClaim.RetriesAllowed(job.Extension, script))
+                {
+                    var interrupted = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false,
+                        "interrupted: the responder stopped while this job ran; it was not run again");
+                    _publisher.Archive(_lane, job);
+                    RunClaim.Remove(_layout, _lane, job);
+                    _journal.JobInterrupted(_lane, stem, interrupted);
+                    return;
+                }
+                attempt = started + 1;
+                _journal.Warning(_lane, stem, $"job was interrupted by a responder stop and asked to be retried: attempt {attempt}");
             }
             if (File.Exists(_layout.CancelFile(_lane, stem)))
             {
@@ -162,7 +172,7 @@ namespace Outpost.Core.Responding
                 return;
             }
 
-            RunClaim.Write(_layout, _lane, job);
+            RunClaim.Write(_layout, _lane, job, attempt);
             TryWriteStatus(LaneState.Busy, stem, queued, "", force: true);
             _journal.JobStarted(_lane, stem);
 
@@ -221,6 +231,12 @@ namespace Outpost.Core.Responding
             }
             _lastActivity = DateTime.UtcNow;
             _journal.JobFinished(_lane, stem, result, outcome);
+        }
+
+        private byte[]? TryRead(JobFileName job)
+        {
+            try { return File.ReadAllBytes(_layout.JobFile(_lane, job.Name)); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return null; }
         }
 
         /// <summary>A job the responder will not run: result 125 with the reason, one log line, archived.</summary>

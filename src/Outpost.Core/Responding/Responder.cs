@@ -103,6 +103,13 @@ namespace Outpost.Core.Responding
                 return Wire.ResponderExitShareUnavailable;
             }
             var journal = new ResponderJournal(new EventLog(_layout.EventLogFile), _events);
+            var claim = new ResponderClaim(_layout);
+            string? taken = claim.TryAcquire();
+            if (taken != null)
+            {
+                journal.Error(null, null, "not starting: " + taken);
+                throw new OutpostException("ShareInUse", OutpostErrorKind.InvalidOperation, taken, _layout.Root);
+            }
             _table = _options.Interpreters ?? InterpreterTable.Discover();
             string scriptFolder = SubprocessDispatcher.CreatePrivateScriptFolder();
             var dispatcher = _options.DispatcherFactory?.Invoke(() => Volatile.Read(ref _table), scriptFolder)
@@ -132,7 +139,7 @@ namespace Outpost.Core.Responding
             string reason;
             try
             {
-                (exitCode, reason) = await WatchSentinelsAsync(stop, laneTasks, journal).ConfigureAwait(false);
+                (exitCode, reason) = await WatchSentinelsAsync(stop, laneTasks, journal, claim).ConfigureAwait(false);
                 if (exitCode == Wire.ResponderExitShareUnavailable) laneInterrupt.Cancel();
                 journal.Info(reason + "; initiating shutdown");
                 laneStop.Cancel();
@@ -146,12 +153,15 @@ namespace Outpost.Core.Responding
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
             }
+            if (exitCode != Wire.ResponderExitShareUnavailable) claim.Release();
             journal.Stopped(exitCode, reason);
             return exitCode;
         }
 
-        private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal)
+        private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal,
+            ResponderClaim claim)
         {
+            DateTime nextClaimRefresh = DateTime.MinValue;
             TimeSpan configEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(5).Ticks, _options.PollInterval.Ticks * 5));
             DateTime nextConfigCheck = DateTime.UtcNow + configEvery;
             while (true)
@@ -168,7 +178,12 @@ namespace Outpost.Core.Responding
                 if (File.Exists(_layout.Sentinel(Wire.RestartSentinel))) return (Wire.ResponderExitRestart, "RESTART sentinel observed");
                 if (laneTasks.Any(t => t.IsFaulted)) throw laneTasks.First(t => t.IsFaulted).Exception!.GetBaseException();
                 if (!File.Exists(_layout.DispatchFile)) WriteAdvertisement(); // someone cleaned the inbox: re-advertise
-                await _wake.WaitAsync(_options.PollInterval, stop).ConfigureAwait(false);
+                if (DateTime.UtcNow >= nextClaimRefresh)
+                {
+                    if (!claim.Refresh()) return (Wire.ResponderExitStop, "another responder took over this folder");
+                    nextClaimRefresh = DateTime.UtcNow + _options.HeartbeatInterval;
+                }
+                await _wake.WaitAsync(_options.PollInterval < _options.HeartbeatInterval ? _options.PollInterval : _options.HeartbeatInterval, stop).ConfigureAwait(false);
             }
         }
 

@@ -20,9 +20,10 @@ namespace Outpost.Core.Responding
         public static string PathFor(ShareLayout layout, int lane, JobFileName job) =>
             layout.JobFile(lane, job.Name) + Suffix;
 
-        public static void Write(ShareLayout layout, int lane, JobFileName job)
+        public static void Write(ShareLayout layout, int lane, JobFileName job, int attempt = 1)
         {
             var kv = new KeyValueFile()
+                .Add("attempt", attempt.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Add("pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Add("host", Environment.MachineName)
                 .Add("started", ProtocolTime.ToWire(DateTime.UtcNow));
@@ -30,6 +31,25 @@ namespace Outpost.Core.Responding
         }
 
         public static bool Exists(ShareLayout layout, int lane, JobFileName job) => File.Exists(PathFor(layout, lane, job));
+
+        /// <summary>How many times the job has been started (1 after the first start); 1 when unreadable.</summary>
+        public static int Attempts(ShareLayout layout, int lane, JobFileName job)
+        {
+            try { return Math.Max(1, WireValues.ParseInt(KeyValueFile.Parse(File.ReadAllBytes(PathFor(layout, lane, job)))["attempt"], 1)); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is FormatException) { return 1; }
+        }
+
+        /// <summary>
+        /// How many times a job asks to be re-run after a responder crash: <c># retry=N</c> (0..10) in its
+        /// header lines. Without it an interrupted job is reported, never re-run.
+        /// </summary>
+        public static int RetriesAllowed(string extension, byte[] content)
+        {
+            string? directive = TimeoutHeader.FindDirective(extension, content, "retry");
+            if (directive is null) return 0;
+            return int.TryParse(directive.Substring("retry=".Length).Trim(), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int n) ? Math.Min(Math.Max(n, 0), 10) : 0;
+        }
 
         public static void Remove(ShareLayout layout, int lane, JobFileName job) => AtomicFile.TryDelete(PathFor(layout, lane, job));
     }
