@@ -26,7 +26,8 @@ namespace Outpost.Tests.Engine
             Assert.True(done.Result.Cancelled);
             Assert.Equal("cancelled before dispatch\n", responder.Stderr(done));
             Assert.False(File.Exists(marker));
-            Assert.False(File.Exists(Path.Combine(responder.SharePath, "cancel", "1", job.Stem)), "the sentinel is swept with the job");
+            // The sentinel is swept with the job's archive, right after the result is published.
+            RunningResponder.WaitUntil(() => !File.Exists(Path.Combine(responder.SharePath, "cancel", "1", job.Stem)), TimeSpan.FromSeconds(10));
         }
 
         [Fact]
