@@ -158,7 +158,9 @@ namespace Outpost.Core.Responding
                                 (_options.Policy?.MaxJobBytes == null ? " (set policy.max_job_bytes to change it)" : " (policy.max_job_bytes)"));
                     return;
                 }
-                content = File.ReadAllBytes(_layout.JobFile(_lane, job.Name));
+                // Nothing to read is never opened: a FIFO or device planted in the inbox reports length 0,
+                // and opening one would block the lane forever. It runs as the empty script it appears to be.
+                content = size == 0 ? Array.Empty<byte>() : File.ReadAllBytes(_layout.JobFile(_lane, job.Name));
             }
             catch (FileNotFoundException)
             {
