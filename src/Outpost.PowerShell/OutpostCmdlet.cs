@@ -12,11 +12,11 @@ namespace Outpost.PowerShell
     /// </summary>
     public abstract class OutpostCmdlet : PSCmdlet
     {
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
 
-        protected CancellationToken Stopping => _stopping.Token;
+        protected CancellationToken CancelToken => _cancel.Token;
 
-        protected override void StopProcessing() => _stopping.Cancel();
+        protected override void StopProcessing() => _cancel.Cancel();
 
         /// <summary>A share addressed by folder (-Path) or by registry name (-Target).</summary>
         protected OutpostTarget ResolveTarget(string? target, string? path)

@@ -59,6 +59,11 @@ namespace Outpost.PowerShell
                         Finish(JobState.Failed, e);
                     }
                 }
+                catch (OutpostException e)
+                {
+                    Error.Add(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, _options.SharePath));
+                    Finish(JobState.Failed, e);
+                }
                 catch (Exception e)
                 {
                     Error.Add(new ErrorRecord(e, "ResponderFailed", ErrorCategory.NotSpecified, _options.SharePath));

@@ -9,11 +9,11 @@ namespace Outpost.PowerShell
     /// <summary>Resolves -Target names through the user's targets.toml registry.</summary>
     internal static class TargetNames
     {
-        public static OutpostTarget Resolve(string? name)
+        public static OutpostTarget Resolve(string? name, string? registryPath = null)
         {
-            var registry = TargetRegistry.LoadDefault();
+            var registry = TargetRegistry.Load(ConfigPaths.TargetsFile(registryPath));
             var entry = registry.Resolve(name);
-            return new OutpostTarget(entry.Path, entry.Name);
+            return new OutpostTarget(entry.Path, entry.Name) { ExpectedName = entry.ExpectedName };
         }
 
         /// <summary>The registry name of a share folder, or the folder itself when it is not registered.</summary>

@@ -25,7 +25,7 @@ namespace Outpost.Core.Client
             string newline = UsesCrLf(content) ? "\r\n" : "\n";
             var lines = new List<string>();
             if (job.TimeoutSeconds.HasValue) lines.Add(TimeoutHeader.Format(job.Extension, job.TimeoutSeconds.Value));
-            lines.AddRange(EnvironmentLines(job.Extension, job.Environment));
+            lines.AddRange(EnvironmentLines(job.Extension, job.Environment, job.SecretNames));
             if (!string.IsNullOrEmpty(job.WorkingDirectory)) lines.Add(ChangeDirectoryLine(job.Extension, job.WorkingDirectory!));
             if (lines.Count == 0) return content;
 
@@ -50,14 +50,14 @@ namespace Outpost.Core.Client
             return false;
         }
 
-        private static IEnumerable<string> EnvironmentLines(string ext, IDictionary<string, string> environment)
+        private static IEnumerable<string> EnvironmentLines(string ext, IDictionary<string, string> environment, ISet<string> secrets)
         {
             foreach (var pair in environment.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 if (!EnvironmentName.IsMatch(pair.Key))
                     throw new ArgumentException($"environment variable name \"{pair.Key}\" is not valid: use letters, digits and '_', not starting with a digit");
                 string value = pair.Value ?? "";
-                yield return Family(ext) switch
+                string line = Family(ext) switch
                 {
                     ScriptFamily.Posix => $"export {pair.Key}={PosixQuote(value)}",
                     ScriptFamily.PowerShell => $"$env:{pair.Key} = {PowerShellQuote(value)}",
@@ -65,6 +65,10 @@ namespace Outpost.Core.Client
                     ScriptFamily.Python => $"__import__('os').environ[{PythonQuote(pair.Key)}] = {PythonQuote(value)}",
                     _ => throw Unsupported(ext, "environment variables"),
                 };
+                // The marker comment tells the responder to redact this value when it archives the job.
+                if (secrets.Contains(pair.Key))
+                    line += Family(ext) == ScriptFamily.Cmd ? " & REM " + Responding.SecretRedactor.Marker : " # " + Responding.SecretRedactor.Marker;
+                yield return line;
             }
         }
 

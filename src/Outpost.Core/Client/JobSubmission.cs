@@ -25,5 +25,9 @@ namespace Outpost.Core.Client
         public string? Label { get; set; }
         public IDictionary<string, string> Environment { get; set; } = new Dictionary<string, string>();
         public string? WorkingDirectory { get; set; }
+        /// <summary>Environment names whose values are secret: marked so the responder redacts them from its archive.</summary>
+        public ISet<string> SecretNames { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>Signs the job (a .sig sidecar written before the job); null sends it unsigned.</summary>
+        public Trust.OutpostKey? SigningKey { get; set; }
     }
 }

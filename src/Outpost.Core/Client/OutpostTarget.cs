@@ -61,9 +61,18 @@ namespace Outpost.Core.Client
             for (int attempt = 0; attempt < 100; attempt++)
             {
                 var job = JobFileName.Create(_stems.Next(label), submission.Extension);
+                string jobPath = Layout.JobFile(submission.Lane, job.Name);
+                string signaturePath = jobPath + Trust.JobSignature.Suffix;
                 try
                 {
-                    if (AtomicFile.TryCreateNew(Layout.JobFile(submission.Lane, job.Name), content))
+                    // The signature goes first, so a responder that sees the job always sees its signature.
+                    if (submission.SigningKey != null)
+                    {
+                        if (File.Exists(jobPath)) continue;
+                        var signature = Trust.JobSignature.Create(submission.SigningKey, job.Stem.Text, submission.Lane, job.Extension, content, DateTime.UtcNow);
+                        AtomicFile.Write(signaturePath, signature.ToKeyValues().ToBytes());
+                    }
+                    if (AtomicFile.TryCreateNew(jobPath, content))
                         return OutpostJob.For(Name, Path, submission.Lane, job, OutpostJobState.Queued);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -266,6 +275,7 @@ namespace Outpost.Core.Client
             if (!File.Exists(file) || IsRunning(job.Lane, job.Stem, job.Extension)) return false;
             try { File.Delete(file); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
+            AtomicFile.TryDelete(file + Trust.JobSignature.Suffix);
             AtomicFile.TryDelete(Layout.CancelFile(job.Lane, job.Stem));
             return true;
         }
@@ -279,6 +289,7 @@ namespace Outpost.Core.Client
                          Layout.ResultFile(job.Lane, job.Stem), Layout.StdoutFile(job.Lane, job.Stem),
                          Layout.StderrFile(job.Lane, job.Stem), Layout.CancelFile(job.Lane, job.Stem),
                          Layout.ArchivedJobFile(job.Lane, job.Stem + "." + job.Extension),
+                         Layout.ArchivedJobFile(job.Lane, job.Stem + "." + job.Extension) + Trust.JobSignature.Suffix,
                      })
             {
                 try { if (File.Exists(file)) File.Delete(file); }

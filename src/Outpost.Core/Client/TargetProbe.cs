@@ -101,10 +101,11 @@ namespace Outpost.Core.Client
             foreach (var group in statuses.Where(s => s.ResponderName.Length > 0).GroupBy(s => s.ResponderName, StringComparer.Ordinal))
             {
                 var members = group.ToList();
-                if (members.Count < 2) continue;
+                // The same folder named twice is one responder, not a collision.
+                if (members.Select(m => System.IO.Path.GetFullPath(m.Path)).Distinct().Count() < 2) continue;
                 foreach (var status in members)
                 {
-                    string others = string.Join(", ", members.Where(m => !ReferenceEquals(m, status)).Select(m => m.Name));
+                    string others = string.Join(", ", members.Where(m => m.Path != status.Path).Select(m => m.Name).Distinct());
                     status.Collision = others;
                     status.Available = false;
                     status.Error = $"responder name \"{group.Key}\" is also advertised by {others}: give each responder its own name";

@@ -29,6 +29,8 @@ namespace Outpost.Core.Config
         public IDictionary<string, string> Paths { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
         public IDictionary<string, string> Versions { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
         public JobPolicy Policy { get; set; } = new JobPolicy();
+        /// <summary>[trust]: signed jobs. Null when the file has no [trust] table.</summary>
+        public Outpost.Core.Trust.TrustPolicy? Trust { get; set; }
         public IList<string> Warnings { get; } = new List<string>();
 
         public static ResponderConfig Load(string path)
@@ -82,7 +84,40 @@ namespace Outpost.Core.Config
                     foreach (var v in versions) config.Versions[v.Key] = v.Value?.ToString() ?? "";
             }
             if (root.GetTable("policy") is TomlTable policy) config.Policy = JobPolicy.FromToml(policy);
+            if (root.GetTable("trust") is TomlTable trust) config.Trust = TrustFromToml(trust, path);
             return config;
+        }
+
+        /// <summary>
+        /// [trust] require_signature = true; trusted_keys = ["outpost-ecdsa-p256 AAAA… name" or a .pub file path];
+        /// signature_window_hours = 24.
+        /// </summary>
+        private static Outpost.Core.Trust.TrustPolicy TrustFromToml(TomlTable trust, string path)
+        {
+            var policy = new Outpost.Core.Trust.TrustPolicy { RequireSignature = trust.GetBool("require_signature") ?? false };
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            foreach (string entry in trust.GetStringArray("trusted_keys") ?? new List<string>())
+            {
+                try
+                {
+                    policy.TrustedKeys.Add(entry.TrimStart().StartsWith(Outpost.Core.Trust.OutpostKey.PublicKeyPrefix, StringComparison.Ordinal)
+                        ? Outpost.Core.Trust.OutpostKey.ParsePublicKey(entry)
+                        : Outpost.Core.Trust.OutpostKey.Load(Path.IsPathRooted(entry) ? entry : Path.Combine(folder, entry)));
+                }
+                catch (Exception e) when (e is FormatException || e is OutpostException)
+                {
+                    throw new TomlException(path, trust.GetLine("trusted_keys"), 1, "trusted_keys: " + e.Message);
+                }
+            }
+            long? hours = trust.GetLong("signature_window_hours");
+            if (hours.HasValue)
+            {
+                if (hours < 1) throw new TomlException(path, trust.GetLine("signature_window_hours"), 1, "signature_window_hours must be 1 or more");
+                policy.Window = TimeSpan.FromHours(hours.Value);
+            }
+            if (policy.RequireSignature && policy.TrustedKeys.Count == 0)
+                throw new TomlException(path, trust.GetLine("require_signature"), 1, "require_signature is set but trusted_keys is empty: no job could ever run");
+            return policy;
         }
 
         /// <summary>v1 refuses to start on a host other than the one the file was written for.</summary>

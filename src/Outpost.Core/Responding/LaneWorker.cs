@@ -166,6 +166,15 @@ namespace Outpost.Core.Responding
             {
                 return; // withdrawn by its submitter between listing and reading
             }
+            if (_options.Trust is { IsActive: true } trust)
+            {
+                string? distrust = trust.Check(job, _lane, content, ReadSignature(job), DateTime.UtcNow);
+                if (distrust != null)
+                {
+                    Refuse(job, distrust);
+                    return;
+                }
+            }
             var header = TimeoutHeader.Parse(job.Extension, content);
             string? refusal = _options.Policy?.Refusal(job.Extension, content.Length, header.Found && header.Error == null ? header.Seconds : (int?)null);
             if (refusal != null)
@@ -235,6 +244,19 @@ namespace Outpost.Core.Responding
             _journal.JobFinished(_lane, stem, result, outcome);
         }
 
+        /// <summary>The job's signature sidecar, if any (small: anything over 64 KiB is not a signature).</summary>
+        private byte[]? ReadSignature(JobFileName job)
+        {
+            string path = _layout.JobFile(_lane, job.Name) + Trust.JobSignature.Suffix;
+            try
+            {
+                var info = new FileInfo(path);
+                if (!info.Exists || (info.Attributes & FileAttributes.ReparsePoint) != 0) return null;
+                return info.Length > 64 * 1024 ? Array.Empty<byte>() : File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return null; }
+        }
+
         private byte[]? TryRead(JobFileName job)
         {
             try { return File.ReadAllBytes(_layout.JobFile(_lane, job.Name)); }
@@ -244,9 +266,9 @@ namespace Outpost.Core.Responding
         /// <summary>A job the responder will not run: result 125 with the reason, one log line, archived.</summary>
         private void Refuse(JobFileName job, string reason)
         {
+            _journal.Refused(_lane, job.Name, reason); // logged before the result appears, so a reader of the result finds it
             var result = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false, reason);
             _publisher.Archive(_lane, job);
-            _journal.Refused(_lane, job.Name, reason);
             _journal.JobFinished(_lane, job.Stem.Text, result, new DispatchOutcome { Started = result.Started!.Value, Finished = result.Finished!.Value });
         }
 

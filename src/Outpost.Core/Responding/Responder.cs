@@ -73,6 +73,7 @@ namespace Outpost.Core.Responding
                 journal.Warning(null, null, $"lane_count changed to {reloaded.LaneCount}; restart the responder to apply it");
             reloaded.LaneCount = _options.LaneCount;
             _options.Policy = reloaded.Policy; // lanes hold the options object: update what they read in place
+            _options.Trust = reloaded.Trust;
             _options.Name = reloaded.Name;
             _options.Description = reloaded.Description;
             _options.Tags = reloaded.Tags;

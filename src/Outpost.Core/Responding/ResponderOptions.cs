@@ -15,6 +15,8 @@ namespace Outpost.Core.Responding
         public string? ConfigPath { get; set; }
         /// <summary>What jobs may be; null accepts anything the dispatch table can run.</summary>
         public Config.JobPolicy? Policy { get; set; }
+        /// <summary>Signed-job rules; null or inactive runs unsigned jobs as v1 does.</summary>
+        public Trust.TrustPolicy? Trust { get; set; }
         /// <summary>Advertised as responder_name; defaults to the host name.</summary>
         public string? Name { get; set; }
         public string? Description { get; set; }
@@ -51,6 +53,9 @@ namespace Outpost.Core.Responding
             resolved.Tools = Tools.Count > 0 ? Tools : config?.Tools ?? new Dictionary<string, string>();
             resolved.Interpreters = Interpreters ?? config?.BuildInterpreters();
             resolved.Policy = Policy ?? config?.Policy;
+            resolved.Trust = Trust ?? config?.Trust;
+            if (resolved.Trust is { LedgerPath: null } trust && !string.IsNullOrEmpty(SharePath))
+                trust.LedgerPath = Outpost.Core.Trust.TrustPolicy.DefaultLedgerPath(SharePath);
             return resolved;
         }
 

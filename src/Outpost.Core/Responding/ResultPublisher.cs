@@ -55,7 +55,19 @@ namespace Outpost.Core.Responding
             string source = _layout.JobFile(lane, job.Name);
             string target = _layout.ArchivedJobFile(lane, job.Name);
             Directory.CreateDirectory(_layout.LogLane(lane));
-            if (File.Exists(source)) AtomicFile.Rename(source, target, overwrite: true);
+            if (File.Exists(source))
+            {
+                // The archive must not keep secrets in clear text: redact marked lines on the way to log/.
+                byte[]? redacted = SecretRedactor.RedactIfMarked(source);
+                if (redacted != null)
+                {
+                    AtomicFile.Write(target, redacted);
+                    File.Delete(source);
+                }
+                else AtomicFile.Rename(source, target, overwrite: true);
+            }
+            string signature = source + Trust.JobSignature.Suffix;
+            if (File.Exists(signature)) AtomicFile.Rename(signature, target + Trust.JobSignature.Suffix, overwrite: true);
             AtomicFile.TryDelete(_layout.CancelFile(lane, job.Stem.Text));
         }
 

@@ -66,7 +66,7 @@ namespace Outpost.PowerShell.Commands
                 _targets.AddRange(registry.Targets.Select(t => new OutpostTarget(t.Path, t.Name) { ExpectedName = t.ExpectedName }));
             }
             if (_targets.Count == 0) return;
-            var statuses = TargetProbe.ProbeManyAsync(_targets, TimeSpan.FromSeconds(TimeoutSec), Stopping).GetAwaiter().GetResult();
+            var statuses = TargetProbe.ProbeManyAsync(_targets, TimeSpan.FromSeconds(TimeoutSec), CancelToken).GetAwaiter().GetResult();
             foreach (var status in statuses) WriteObject(status);
         }
     }

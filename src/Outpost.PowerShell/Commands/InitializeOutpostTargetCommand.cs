@@ -46,7 +46,9 @@ namespace Outpost.PowerShell.Commands
                     if (p.Works) WriteVerbose($"found {p}");
                     else WriteWarning($"{p.Program} ({p.Path}) did not pass its smoke test: {p.Error}; .{p.Extension} is left out");
                 }
-                var plan = TargetInitializer.Plan(Root == null ? null : GetUnresolvedProviderPathFromPSPath(Root), Id, Name, LaneCount, probed);
+                // Relative roots (and the default ./targets) are relative to the PowerShell location, not the process's.
+                string root = GetUnresolvedProviderPathFromPSPath(Root ?? (System.Environment.GetEnvironmentVariable("OUTPOST_TARGET_ROOT") is string r && r.Length > 0 ? r : "targets"));
+                var plan = TargetInitializer.Plan(root, Id, Name, LaneCount, probed);
                 if (plan.ConfigExists && !Force)
                 {
                     WriteError(Error("TargetExists", ErrorCategory.ResourceExists, $"{plan.ConfigPath} already exists; use -Force to replace it", plan.ConfigPath));

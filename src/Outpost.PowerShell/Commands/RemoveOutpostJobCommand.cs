@@ -47,7 +47,7 @@ namespace Outpost.PowerShell.Commands
                 if (unfinished && !target.Withdraw(job))
                 {
                     target.Cancel(job.Lane, job.Stem);
-                    job = target.WaitAsync(job, TimeSpan.FromSeconds(60), Stopping).GetAwaiter().GetResult();
+                    job = target.WaitAsync(job, TimeSpan.FromSeconds(60), CancelToken).GetAwaiter().GetResult();
                 }
                 target.Remove(job);
             }

@@ -89,7 +89,7 @@ namespace Outpost.PowerShell.Commands
             try { responder = new Responder(options, events.Add); }
             catch (Core.OutpostException e) { ThrowFailure(e); return; }
             // Ctrl+C (StopProcessing) asks for a graceful stop: running jobs finish and get results.
-            Task<int> run = Task.Run(() => responder.RunAsync(Stopping));
+            Task<int> run = Task.Run(() => responder.RunAsync(CancelToken));
             run.ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
             foreach (var e in events.GetConsumingEnumerable())
             {
@@ -97,7 +97,9 @@ namespace Outpost.PowerShell.Commands
                 else if (e.Kind == ResponderEventKind.Warning || e.Kind == ResponderEventKind.Refused) WriteWarning(e.Message);
                 WriteObject(e);
             }
-            int exit = run.GetAwaiter().GetResult();
+            int exit;
+            try { exit = run.GetAwaiter().GetResult(); }
+            catch (Core.OutpostException e) { ThrowFailure(e); return; }
             ReportExit(this, exit, options.SharePath);
         }
 

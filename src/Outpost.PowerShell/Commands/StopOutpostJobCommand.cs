@@ -60,7 +60,7 @@ namespace Outpost.PowerShell.Commands
         protected override void EndProcessing()
         {
             if (_cancelled.Count > 0)
-                new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(_cancelled, null, Stopping);
+                new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(_cancelled, null, CancelToken);
         }
     }
 }

@@ -98,7 +98,7 @@ namespace Outpost.PowerShell.Commands
             }
             else if (Wait)
             {
-                new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(new[] { (target, job) }, null, Stopping);
+                new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(new[] { (target, job) }, null, CancelToken);
             }
             else WriteObject(job);
         }

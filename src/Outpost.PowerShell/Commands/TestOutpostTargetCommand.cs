@@ -43,7 +43,7 @@ namespace Outpost.PowerShell.Commands
             foreach (string path in Path ?? new string[0]) _targets.Add(ResolveTarget(null, path));
             foreach (string name in Target ?? new string[0])
             {
-                try { _targets.Add(TargetNames.Resolve(name)); }
+                try { _targets.Add(TargetNames.Resolve(name, RegistryPath == null ? null : GetUnresolvedProviderPathFromPSPath(RegistryPath))); }
                 catch (OutpostException e) { WriteFailure(e); }
             }
         }

@@ -50,7 +50,7 @@ namespace Outpost.PowerShell.Commands
         protected override void EndProcessing()
         {
             TimeSpan? timeout = Timeout >= 0 ? TimeSpan.FromSeconds(Timeout) : (TimeSpan?)null;
-            new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(_jobs, timeout, Stopping);
+            new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(_jobs, timeout, CancelToken);
         }
     }
 }
