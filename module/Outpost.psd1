@@ -19,6 +19,7 @@
         'Get-OutpostStatus'
         'Get-OutpostTarget'
         'Initialize-OutpostTarget'
+        'New-OutpostKey'
         'Receive-OutpostJob'
         'Remove-OutpostJob'
         'Remove-OutpostTarget'

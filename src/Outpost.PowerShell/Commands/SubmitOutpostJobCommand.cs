@@ -54,6 +54,10 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public string? WorkingDirectory { get; set; }
 
+        /// <summary>A private key file made by New-OutpostKey: the job is signed so a responder that requires signatures runs it.</summary>
+        [Parameter]
+        public string? SigningKey { get; set; }
+
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
@@ -133,8 +137,14 @@ namespace Outpost.PowerShell.Commands
             if (Environment != null)
             {
                 foreach (DictionaryEntry entry in Environment)
-                    submission.Environment[entry.Key.ToString()!] = ValueText(entry.Value);
+                {
+                    string name = entry.Key.ToString()!;
+                    submission.Environment[name] = ValueText(entry.Value);
+                    // A SecureString says "secret": the responder redacts it from its archive.
+                    if ((entry.Value is PSObject ps ? ps.BaseObject : entry.Value) is SecureString) submission.SecretNames.Add(name);
+                }
             }
+            if (SigningKey != null) submission.SigningKey = Core.Trust.OutpostKey.Load(GetUnresolvedProviderPathFromPSPath(SigningKey));
             return submission;
         }
 
