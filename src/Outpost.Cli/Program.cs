@@ -30,6 +30,7 @@ namespace Outpost.Cli
             ["client"] = (TargetCommands.ClientAsync, TargetCommands.ClientUsage),
             ["doctor"] = (TargetCommands.DoctorAsync, TargetCommands.DoctorUsage),
             ["demo"] = (DemoCommand.RunAsync, DemoCommand.Usage),
+            ["clean"] = (CleanAsync, "outpost clean --dir <share> [--retain-days 7]"),
             ["version"] = (_ => { Console.WriteLine("outpost " + Version + " (wire protocol v1)"); return Task.FromResult(0); }, "outpost version"),
         };
 
@@ -68,6 +69,17 @@ namespace Outpost.Cli
                 Console.Error.WriteLine($"outpost {args[0]}: {e.Message}");
                 return ExitFailure;
             }
+        }
+
+        /// <summary><c>clean</c>: the retention sweep, forced now.</summary>
+        private static Task<int> CleanAsync(string[] argv)
+        {
+            var args = Arguments.Parse(argv, new HashSet<string> { "dir", "target", "targets", "retain-days" }, new HashSet<string>());
+            string share = ShareFrom(args);
+            int deleted = Outpost.Core.Responding.RetentionSweeper.Sweep(new Outpost.Core.Transport.ShareLayout(share),
+                args.Int("retain-days", Outpost.Core.Protocol.Wire.DefaultRetainDays), DateTime.UtcNow);
+            Console.WriteLine($"deleted {deleted} file(s)");
+            return Task.FromResult(0);
         }
 
         private static void PrintHelp(TextWriter to)

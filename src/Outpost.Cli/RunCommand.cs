@@ -20,13 +20,37 @@ namespace Outpost.Cli
         }
 
         public const string Usage =
-            "outpost run --dir <share> [--config outpost.toml] [--lanes 1] [--poll 2s] [--timeout 60s] [--retain-days 7] [--name <name>] [--workdir <dir>] [--no-watch] [--quiet]";
+            "outpost run --dir <share> [--config outpost.toml] [--lanes 1] [--poll 2s] [--timeout 60s] [--retain-days 7] [--name <name>] [--workdir <dir>] [--no-watch] [--quiet] [--supervise]";
+
+        /// <summary>
+        /// <c>run --supervise</c>: the same command without --supervise, run as a child process and kept up
+        /// by the supervisor (restart on 75, back off on 74 and crashes, stop on 0 or SIGTERM/Ctrl+C).
+        /// </summary>
+        private static async Task<int> SuperviseAsync(string[] argv, string share, bool quiet)
+        {
+            var childArgs = new List<string>();
+            string? host = Environment.ProcessPath;
+            if (host != null && System.IO.Path.GetFileNameWithoutExtension(host) == "dotnet")
+                childArgs.Add(typeof(Program).Assembly.Location);
+            childArgs.Add("run");
+            childArgs.AddRange(Array.FindAll(argv, a => a != "--supervise" && a != "-supervise"));
+            var runner = new Outpost.Core.Hosting.ChildProcessRunner(host ?? "outpost", childArgs, share);
+            var supervisor = new Outpost.Core.Hosting.Supervisor(
+                new Outpost.Core.Hosting.SupervisorOptions { SharePath = System.IO.Path.GetFullPath(share) }, runner,
+                e => { if (!quiet || e.Kind == Outpost.Core.Hosting.SupervisorEventKind.BackingOff) Console.Error.WriteLine("outpost: " + e); });
+            using var stop = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            try { return await supervisor.RunAsync(stop.Token); }
+            finally { Console.CancelKeyPress -= onCancel; }
+        }
 
         public static async Task<int> RunAsync(string[] argv)
         {
             var args = Arguments.Parse(argv,
                 new HashSet<string> { "dir", "target", "targets", "lanes", "poll", "timeout", "retain-days", "name", "config", "workdir", "output-cap" },
-                new HashSet<string> { "no-watch", "quiet" });
+                new HashSet<string> { "no-watch", "quiet", "supervise" });
             if (args.Positional.Count > 0) throw new UsageException($"unexpected argument \"{args.Positional[0]}\"");
             var options = new ResponderOptions
             {
@@ -47,6 +71,7 @@ namespace Outpost.Cli
             catch (ArgumentException e) { throw new UsageException(e.Message); }
 
             bool quiet = args.Flag("quiet");
+            if (args.Flag("supervise")) return await SuperviseAsync(argv, options.SharePath, quiet);
             using var stop = new CancellationTokenSource();
             using var interrupt = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>

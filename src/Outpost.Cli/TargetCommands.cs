@@ -14,13 +14,14 @@ namespace Outpost.Cli
     /// <summary><c>outpost target init|list</c>, <c>outpost client init|where|show|check</c>, <c>outpost doctor</c>.</summary>
     internal static class TargetCommands
     {
-        public const string TargetUsage = "outpost target init [id] [--root ./targets] [--name <name>] [--lanes 1] [--force] | outpost target list [--root ./targets]";
+        public const string TargetUsage = "outpost target init [id] [--root ./targets] [--name <name>] [--lanes 1] [--force] | start [id] [--root ./targets] [--supervise] [run flags] | list | clean <id>";
         public const string ClientUsage = "outpost client init [--root ./targets] [--targets <file>] | where | show | check [--timeout 5s]";
         public const string DoctorUsage = "outpost doctor [--targets <file>] [--timeout 5s]";
 
         public static Task<int> TargetAsync(string[] argv)
         {
-            if (argv.Length == 0) throw new UsageException("say init or list");
+            if (argv.Length == 0) throw new UsageException("say init, start, list or clean");
+            if (argv[0] == "start") return StartAsync(argv.Skip(1).ToArray());
             var args = Arguments.Parse(argv.Skip(1).ToList(), new HashSet<string> { "root", "name", "lanes" }, new HashSet<string> { "force" });
             string? root = args.Get("root");
             switch (argv[0])
@@ -40,9 +41,36 @@ namespace Outpost.Cli
                     foreach (string dir in Directory.GetDirectories(folder).OrderBy(d => d, StringComparer.Ordinal))
                         if (File.Exists(Path.Combine(dir, "outpost.toml"))) Console.WriteLine($"{Path.GetFileName(dir)}\t{Path.Combine(dir, "share")}");
                     return Task.FromResult(0);
+                case "clean":
+                    if (args.Positional.Count != 1) throw new UsageException("say which target: outpost target clean <id>");
+                    string share = Path.Combine(Path.GetFullPath(root ?? TargetInitializer.DefaultRoot()), args.Positional[0], "share");
+                    if (!Directory.Exists(share)) throw new OutpostException("TargetNotFound", OutpostErrorKind.NotFound, $"no target share at {share}", share);
+                    int deleted = Outpost.Core.Responding.RetentionSweeper.Sweep(new Outpost.Core.Transport.ShareLayout(share), 0, DateTime.UtcNow.AddSeconds(1));
+                    Console.WriteLine($"deleted {deleted} file(s) from {share}/log, outbox and cancel");
+                    return Task.FromResult(0);
                 default:
                     throw new UsageException($"unknown target command \"{argv[0]}\"");
             }
+        }
+
+        /// <summary><c>target start [id]</c>: <c>run</c> on &lt;root&gt;/&lt;id&gt;/share with &lt;root&gt;/&lt;id&gt;/outpost.toml.</summary>
+        private static Task<int> StartAsync(string[] argv)
+        {
+            // The id, when given, comes first: outpost target start vm-a --supervise
+            string? id = argv.Length > 0 && !argv[0].StartsWith("-", StringComparison.Ordinal) ? argv[0] : null;
+            var rest = new List<string>();
+            string? root = null;
+            for (int i = id == null ? 0 : 1; i < argv.Length; i++)
+            {
+                if (argv[i] == "--root" && i + 1 < argv.Length) root = argv[++i];
+                else if (argv[i].StartsWith("--root=", StringComparison.Ordinal)) root = argv[i].Substring(7);
+                else rest.Add(argv[i]);
+            }
+            string folder = Path.Combine(Path.GetFullPath(root ?? TargetInitializer.DefaultRoot()), id ?? TargetInitializer.DefaultId());
+            if (!File.Exists(Path.Combine(folder, "outpost.toml")))
+                throw new OutpostException("TargetNotFound", OutpostErrorKind.NotFound, $"no target at {folder}; create it with: outpost target init {id}", folder);
+            rest.InsertRange(0, new[] { "--dir", Path.Combine(folder, "share"), "--config", Path.Combine(folder, "outpost.toml") });
+            return RunCommand.RunAsync(rest.ToArray());
         }
 
         public static async Task<int> ClientAsync(string[] argv)

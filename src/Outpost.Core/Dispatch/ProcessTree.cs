@@ -119,9 +119,18 @@ namespace Outpost.Core.Dispatch
     internal static class UnixSignals
     {
         private const int SIGKILL = 9;
+        private const int SIGTERM = 15;
 
         [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
         private static extern int NativeKill(int pid, int signal);
+
+        /// <summary>Asks a process to stop gracefully.</summary>
+        public static void Terminate(int pid)
+        {
+            if (pid <= 1) return;
+            try { NativeKill(pid, SIGTERM); }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException) { }
+        }
 
         public static void KillGroup(int pid)
         {
