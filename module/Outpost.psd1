@@ -16,11 +16,13 @@
     CmdletsToExport      = @(
         'Add-OutpostTarget'
         'Get-OutpostJob'
+        'Get-OutpostResponderRegistration'
         'Get-OutpostStatus'
         'Get-OutpostTarget'
         'Initialize-OutpostTarget'
         'New-OutpostKey'
         'Receive-OutpostJob'
+        'Register-OutpostResponder'
         'Remove-OutpostJob'
         'Remove-OutpostTarget'
         'Restart-OutpostResponder'
@@ -32,6 +34,7 @@
         'Submit-OutpostJob'
         'Suspend-OutpostResponder'
         'Test-OutpostTarget'
+        'Unregister-OutpostResponder'
         'Wait-OutpostJob'
     )
     VariablesToExport    = @()

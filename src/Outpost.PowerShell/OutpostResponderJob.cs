@@ -18,10 +18,13 @@ namespace Outpost.PowerShell
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private Responder? _responder;
 
-        public OutpostResponderJob(string command, ResponderOptions options)
+        private readonly bool _supervise;
+
+        public OutpostResponderJob(string command, ResponderOptions options, bool supervise = false)
             : base(command, "outpost:" + System.IO.Path.GetFileName(options.SharePath.TrimEnd('/', '\\')), "OutpostResponder")
         {
             _options = options;
+            _supervise = supervise;
         }
 
         public string SharePath => _options.SharePath;
@@ -42,7 +45,12 @@ namespace Outpost.PowerShell
             {
                 try
                 {
-                    int exit = await responder.RunAsync(_stop.Token).ConfigureAwait(false);
+                    int exit = _supervise
+                        ? await new Core.Hosting.Supervisor(new Core.Hosting.SupervisorOptions { SharePath = _options.SharePath },
+                                new Core.Hosting.InProcessRunner(() => _responder = new Responder(_options, OnEvent)),
+                                e => Output.Add(PSObject.AsPSObject(e)))
+                            .RunAsync(_stop.Token).ConfigureAwait(false)
+                        : await responder.RunAsync(_stop.Token).ConfigureAwait(false);
                     ExitCode = exit;
                     if (_stop.IsCancellationRequested) Finish(JobState.Stopped);
                     else if (exit == Wire.ResponderExitStop) Finish(JobState.Completed);

@@ -14,6 +14,7 @@ namespace Outpost.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "OutpostResponder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ResponderEvent))]
+    [OutputType(typeof(Core.Hosting.SupervisorEvent))]
     [OutputType(typeof(OutpostResponderJob))]
     public sealed class StartOutpostResponderCommand : OutpostCmdlet
     {
@@ -51,6 +52,10 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public SwitchParameter NoWatch { get; set; }
 
+        /// <summary>Keep the responder up: restart it on RESTART (75), retry with backoff when the share is gone (74) or it fails.</summary>
+        [Parameter]
+        public SwitchParameter Supervise { get; set; }
+
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
@@ -72,7 +77,7 @@ namespace Outpost.PowerShell.Commands
             if (!ShouldProcess(options.SharePath, LaneCount > 0 ? $"Serve with {LaneCount} lane(s)" : "Serve")) return;
             if (AsJob)
             {
-                var job = new OutpostResponderJob(MyInvocation.Line, options);
+                var job = new OutpostResponderJob(MyInvocation.Line, options, Supervise);
                 try { job.Start(); }
                 catch (Core.OutpostException e) { ThrowFailure(e); return; }
                 JobRepository.Add(job);
@@ -84,18 +89,33 @@ namespace Outpost.PowerShell.Commands
 
         private void RunInForeground(ResponderOptions options)
         {
-            var events = new BlockingCollection<ResponderEvent>();
-            Responder responder;
-            try { responder = new Responder(options, events.Add); }
-            catch (Core.OutpostException e) { ThrowFailure(e); return; }
-            // Ctrl+C (StopProcessing) asks for a graceful stop: running jobs finish and get results.
-            Task<int> run = Task.Run(() => responder.RunAsync(CancelToken));
-            run.ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
-            foreach (var e in events.GetConsumingEnumerable())
+            var events = new BlockingCollection<object>();
+            Task<int> run;
+            try
             {
-                if (e.Kind == ResponderEventKind.Error) WriteError(Error("ResponderError", ErrorCategory.NotSpecified, e.Message, e));
-                else if (e.Kind == ResponderEventKind.Warning || e.Kind == ResponderEventKind.Refused) WriteWarning(e.Message);
-                WriteObject(e);
+                if (Supervise)
+                {
+                    var supervisor = new Core.Hosting.Supervisor(new Core.Hosting.SupervisorOptions { SharePath = options.SharePath },
+                        new Core.Hosting.InProcessRunner(() => new Responder(options, events.Add)), events.Add);
+                    run = Task.Run(() => supervisor.RunAsync(CancelToken));
+                }
+                else
+                {
+                    var responder = new Responder(options, events.Add);
+                    // Ctrl+C (StopProcessing) asks for a graceful stop: running jobs finish and get results.
+                    run = Task.Run(() => responder.RunAsync(CancelToken));
+                }
+            }
+            catch (Core.OutpostException e) { ThrowFailure(e); return; }
+            run.ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
+            foreach (var item in events.GetConsumingEnumerable())
+            {
+                if (item is ResponderEvent e)
+                {
+                    if (e.Kind == ResponderEventKind.Error) WriteError(Error("ResponderError", ErrorCategory.NotSpecified, e.Message, e));
+                    else if (e.Kind == ResponderEventKind.Warning || e.Kind == ResponderEventKind.Refused) WriteWarning(e.Message);
+                }
+                WriteObject(item);
             }
             int exit;
             try { exit = run.GetAwaiter().GetResult(); }
