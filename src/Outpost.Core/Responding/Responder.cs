@@ -192,6 +192,7 @@ namespace Outpost.Core.Responding
         {
             watcher.Changed += (area, lane, _) =>
             {
+                if (_options.DropNotification?.Invoke() == true) return;
                 if (area.Length == 0) { _wake.Set(); return; }
                 if (lane < 1 || lane > lanes.Count) return;
                 if (area == Wire.InboxDir) lanes[lane - 1].Wake();
