@@ -20,6 +20,7 @@
         'Get-OutpostStatus'
         'Get-OutpostTarget'
         'Initialize-OutpostTarget'
+        'Invoke-OutpostCommand'
         'New-OutpostKey'
         'Receive-OutpostJob'
         'Register-OutpostResponder'

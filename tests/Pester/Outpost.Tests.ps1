@@ -168,3 +168,66 @@ Describe 'Submit-OutpostJob -AsJob' {
         $psJob | Remove-Job
     }
 }
+
+Describe 'Invoke-OutpostCommand' {
+    BeforeAll {
+        # The wrapper is a .ps1 job: it needs a responder that advertises ps1 (pwsh on PATH here).
+        $script:HasPs1 = (Get-OutpostStatus -Path $Share).DispatchOrder -contains 'ps1'
+    }
+
+    It 'round-trips objects with their properties and an OutpostTarget note' -Skip:(-not $HasPs1) {
+        $result = Invoke-OutpostCommand -Path $Share {
+            [pscustomobject]@{ Name = 'a'; When = [datetime]'2026-01-02T03:04:05Z'; Nested = @{ Inner = @(1, 2, 3) } }
+        } -Depth 3
+        $result.Name | Should -Be 'a'
+        $result.When | Should -BeOfType [datetime]
+        $result.Nested.Inner | Should -Be @(1, 2, 3)
+        $result.OutpostTarget | Should -Not -BeNullOrEmpty
+    }
+
+    It 'sends each stream to the matching local stream' -Skip:(-not $HasPs1) {
+        $out = Invoke-OutpostCommand -Path $Share {
+            Write-Output 'out'; Write-Warning 'warn'; Write-Verbose 'verb'; Write-Error 'bad thing'; Write-Information 'info'
+        } -WarningVariable w -ErrorVariable e -InformationVariable i -Verbose -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue 4>&1
+        ($out | Where-Object { $_ -is [string] -or $_.BaseObject -is [string] }) | Should -Contain 'out'
+        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Be 'verb'
+        $w[0].Message | Should -Be 'warn'
+        $e[0].Exception.Message | Should -Be 'bad thing'
+        $i[0].MessageData | Should -Be 'info'
+    }
+
+    It 'passes -ArgumentList and $using: values' -Skip:(-not $HasPs1) {
+        $factor = 10
+        Invoke-OutpostCommand -Path $Share -ArgumentList 4 { param($n) $n * $using:factor } | Should -Be 40
+    }
+
+    It 'turns a throwing script block into a terminating error with the remote message' -Skip:(-not $HasPs1) {
+        { Invoke-OutpostCommand -Path $Share { throw 'remote boom' } -ErrorAction Stop } | Should -Throw '*remote boom*'
+    }
+
+    It 'reports a timeout as JobTimedOut' -Skip:(-not $HasPs1) {
+        $err = $null
+        Invoke-OutpostCommand -Path $Share { Start-Sleep 30 } -TimeoutSec 1 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.FullyQualifiedErrorId | Should -Contain 'JobTimedOut'
+    }
+
+    It 'keeps stray stdout text as strings' -Skip:(-not $HasPs1) {
+        $out = Invoke-OutpostCommand -Path $Share { [Console]::WriteLine('raw line'); 'object' }
+        $out | Should -Contain 'raw line'
+        $out | Should -Contain 'object'
+    }
+
+    It 'delivers output before a slow script block finishes' -Skip:(-not $HasPs1) {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $first = Invoke-OutpostCommand -Path $Share { 'early'; Start-Sleep 5; 'late' } | Select-Object -First 1
+        $clock.Stop()
+        $first | Should -Be 'early'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 4.5
+    }
+
+    It 'works with -AsJob and Receive-Job' -Skip:(-not $HasPs1) {
+        $job = Invoke-OutpostCommand -Path $Share { 1..3 } -AsJob
+        $job | Wait-Job -Timeout 60 | Receive-Job | Should -Be @(1, 2, 3)
+        $job | Remove-Job
+    }
+}

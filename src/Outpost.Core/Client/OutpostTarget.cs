@@ -284,6 +284,11 @@ namespace Outpost.Core.Client
         public void Remove(OutpostJob job)
         {
             RequireShare();
+            // A result appears a moment before its job is archived; let the archive land first, so no
+            // archived file turns up after the removal.
+            string pending = Layout.JobFile(job.Lane, job.Stem + "." + job.Extension);
+            for (int i = 0; i < 100 && File.Exists(pending) && File.Exists(Layout.ResultFile(job.Lane, job.Stem)); i++)
+                System.Threading.Thread.Sleep(20);
             foreach (string file in new[]
                      {
                          Layout.ResultFile(job.Lane, job.Stem), Layout.StdoutFile(job.Lane, job.Stem),

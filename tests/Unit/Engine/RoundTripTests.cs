@@ -81,7 +81,9 @@ namespace Outpost.Tests.Engine
             await using var responder = new RunningResponder();
             var job = responder.RunJob("sleep 20\n", configure: s => s.TimeoutSeconds = 1);
             Assert.Equal(Wire.ExitTimeout, job.Result!.ExitCode);
-            string archived = File.ReadAllText(Path.Combine(responder.SharePath, "log", "1", job.Stem + ".sh"));
+            string archivedPath = Path.Combine(responder.SharePath, "log", "1", job.Stem + ".sh");
+            RunningResponder.WaitUntil(() => File.Exists(archivedPath), TimeSpan.FromSeconds(10)); // archived just after the result
+            string archived = File.ReadAllText(archivedPath);
             Assert.StartsWith("# timeout=1\n", archived);
         }
 

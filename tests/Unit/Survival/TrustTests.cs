@@ -69,7 +69,6 @@ namespace Outpost.Tests.Survival
             var first = Signed(responder, "echo once\n", Mine);
             Assert.Equal(0, first.Result!.ExitCode);
             // Copy the archived job and signature back into the inbox: the same stem again.
-            string log = Path.Combine(responder.SharePath, "log", "1", first.Stem + ".sh");
             responder.Target.Remove(first);
             Drop(responder, first.Stem, "echo once\n", DateTime.UtcNow);
             var replay = responder.Target.Wait(responder.Target.GetJob(1, first.Stem), TimeSpan.FromSeconds(30));
