@@ -16,23 +16,8 @@ namespace Outpost.PowerShell.Commands
     /// <summary>Returns a finished job's stdout and/or stderr, as lines or as one string.</summary>
     [Cmdlet(VerbsCommunications.Receive, "OutpostJob")]
     [OutputType(typeof(string))]
-    public sealed class ReceiveOutpostJobCommand : OutpostCmdlet
+    public sealed class ReceiveOutpostJobCommand : JobCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 64)]
-        public int Lane { get; set; } = 1;
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(StemCompleter))]
-        public string Stem { get; set; } = "";
-
         [Parameter]
         public OutpostOutputStream Stream { get; set; } = OutpostOutputStream.Stdout;
 

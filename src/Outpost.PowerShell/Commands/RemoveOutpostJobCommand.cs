@@ -8,23 +8,8 @@ namespace Outpost.PowerShell.Commands
     /// <summary>Deletes a finished job's result files and archived job file.</summary>
     [Cmdlet(VerbsCommon.Remove, "OutpostJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(void))]
-    public sealed class RemoveOutpostJobCommand : OutpostCmdlet
+    public sealed class RemoveOutpostJobCommand : JobCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 64)]
-        public int Lane { get; set; } = 1;
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(StemCompleter))]
-        public string Stem { get; set; } = "";
-
         /// <summary>Withdraw a queued job, or cancel a running one and wait for it, before removing it.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }

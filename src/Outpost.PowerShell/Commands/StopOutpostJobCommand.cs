@@ -8,24 +8,9 @@ namespace Outpost.PowerShell.Commands
     /// <summary>Cancels jobs: a queued job is skipped, a running one is killed with its process tree (exit 126).</summary>
     [Cmdlet(VerbsLifecycle.Stop, "OutpostJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(OutpostJob))]
-    public sealed class StopOutpostJobCommand : OutpostCmdlet
+    public sealed class StopOutpostJobCommand : JobCmdlet
     {
         private readonly List<(OutpostTarget, OutpostJob)> _cancelled = new List<(OutpostTarget, OutpostJob)>();
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 64)]
-        public int Lane { get; set; } = 1;
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(StemCompleter))]
-        public string Stem { get; set; } = "";
 
         /// <summary>Wait for the cancelled result (exit 126) and emit the job with it.</summary>
         [Parameter]

@@ -9,24 +9,9 @@ namespace Outpost.PowerShell.Commands
     /// <summary>Waits for jobs from the pipeline and emits each with its Result as it finishes.</summary>
     [Cmdlet(VerbsLifecycle.Wait, "OutpostJob")]
     [OutputType(typeof(OutpostJob))]
-    public sealed class WaitOutpostJobCommand : OutpostCmdlet
+    public sealed class WaitOutpostJobCommand : JobCmdlet
     {
         private readonly List<(OutpostTarget, OutpostJob)> _jobs = new List<(OutpostTarget, OutpostJob)>();
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 64)]
-        public int Lane { get; set; } = 1;
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(StemCompleter))]
-        public string Stem { get; set; } = "";
 
         /// <summary>Seconds to wait in all; unset waits until every job finishes.</summary>
         [Parameter]

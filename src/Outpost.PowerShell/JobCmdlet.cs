@@ -1,0 +1,26 @@
+using System.Management.Automation;
+
+namespace Outpost.PowerShell
+{
+    /// <summary>
+    /// The cmdlets that act on one job (Wait, Receive, Stop, Remove): the job is addressed by its target
+    /// (-Target or -Path), lane and stem, all bound by property name from an OutpostJob.
+    /// </summary>
+    public abstract class JobCmdlet : OutpostCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TargetNameCompleter))]
+        public string? Target { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Path { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 64)]
+        public int Lane { get; set; } = 1;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(StemCompleter))]
+        public string Stem { get; set; } = "";
+    }
+}
