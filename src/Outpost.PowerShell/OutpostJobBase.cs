@@ -21,7 +21,11 @@ namespace Outpost.PowerShell
 
         public override void StartJob() => Start();
 
-        public override void StartJobAsync() => Start();
+        public override void StartJobAsync()
+        {
+            Start();
+            OnStartJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
+        }
 
         /// <summary>Begins the job's work on a background thread.</summary>
         public abstract void Start();
@@ -30,8 +34,15 @@ namespace Outpost.PowerShell
 
         public override void StopJobAsync() => StopJobAsync(false, null);
 
+        /// <summary>Stop-Job calls this and waits for StopJobCompleted, so it must always be raised.</summary>
         public override void StopJobAsync(bool force, string? reason) =>
-            ThreadPool.QueueUserWorkItem(_ => StopJob(force, reason));
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                Exception? error = null;
+                try { StopJob(force, reason); }
+                catch (Exception e) { error = e; }
+                OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(error, false, null));
+            });
 
         public override void StopJob(bool force, string? reason)
         {

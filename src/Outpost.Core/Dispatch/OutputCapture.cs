@@ -23,7 +23,8 @@ namespace Outpost.Core.Dispatch
         public async Task CopyAsync(Stream source, string path, CancellationToken cancel)
         {
             var buffer = new byte[BufferSize];
-            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, BufferSize, useAsync: false);
+            // Unbuffered: each chunk reaches the file as it arrives, so a reader can follow a running job.
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1, useAsync: false);
             try
             {
                 while (true)
