@@ -85,7 +85,23 @@ namespace Outpost.PowerShell.Commands
             }
             catch (OperationCanceledException)
             {
+                CancelRemote(target, invocation); // Ctrl+C stops the remote side too, as with Invoke-Command
             }
+            catch (PipelineStoppedException)
+            {
+                CancelRemote(target, invocation); // e.g. Select-Object -First: nobody wants the rest
+                throw;
+            }
+        }
+
+        private static void CancelRemote(OutpostTarget target, RemoteInvocation invocation)
+        {
+            try
+            {
+                if (!target.GetJob(invocation.Job!.Lane, invocation.Job.Stem).IsFinished)
+                    target.Cancel(invocation.Job.Lane, invocation.Job.Stem);
+            }
+            catch (OutpostException) { }
         }
 
         void IRemoteStreams.Output(object value) => WriteObject(value);

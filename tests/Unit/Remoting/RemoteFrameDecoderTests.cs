@@ -4,9 +4,8 @@ using Outpost.Core.Remoting;
 namespace Outpost.Tests.Remoting
 {
     /// <summary>
-    /// The frame decoder over wrapper output. The CliXml payloads are in the form PowerShell's
-    /// PSSerializer writes (a string, a PSCustomObject); no pwsh was available where these tests were
-    /// written, so the streams are assembled here in the wrapper's exact line format rather than recorded.
+    /// The frame decoder's edge cases over streams assembled in the wrapper's exact line format (forged
+    /// tokens, damaged frames, odd chunking); RecordedWrapperTests covers output recorded from real runs.
     /// </summary>
     public class RemoteFrameDecoderTests
     {
