@@ -80,11 +80,13 @@ namespace Outpost.Core.Client
 
         private static async Task<OutpostTargetStatus> ProbeWithin(OutpostTarget target, TimeSpan timeout, CancellationToken cancel)
         {
-            // A dedicated thread per probe: a read on a dead network mount can block a thread for minutes,
-            // and it must not hold up the pool or the other probes.
-            var probe = Task.Factory.StartNew(() => Probe(target, DateTime.UtcNow), cancel,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            var finished = await Task.WhenAny(probe, Task.Delay(timeout, cancel)).ConfigureAwait(false);
+            // On the thread pool: starting a thread per target costs more than probing a local share.
+            // A probe stuck on a dead mount holds one pool thread; the pool grows past it, and the
+            // timeout below reports that target without waiting for it.
+            var probe = Task.Run(() => Probe(target, DateTime.UtcNow), cancel);
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            var finished = await Task.WhenAny(probe, Task.Delay(timeout, timer.Token)).ConfigureAwait(false);
+            timer.Cancel();
             if (finished == probe) return await probe.ConfigureAwait(false);
             cancel.ThrowIfCancellationRequested();
             return new OutpostTargetStatus

@@ -44,7 +44,7 @@ namespace Outpost.Core.Dispatch
             catch (OperationCanceledException) { }
             catch (IOException) { } // the pipe broke because the tree was killed: keep what arrived
             catch (ObjectDisposedException) { }
-            file.Flush(flushToDisk: true);
+            if (BytesWritten > 0) file.Flush(flushToDisk: true); // an empty file has nothing to lose
         }
 
         /// <summary>Appends a line the dispatcher itself writes (a reason for 125, say), counted like job output.</summary>

@@ -37,6 +37,15 @@ namespace Outpost.Core.Responding
         private DateTime _lastHeartbeat = DateTime.MinValue;
         private DateTime _lastActivity = DateTime.MinValue;
 
+        // The inbox as last listed, in stem order. Draining a deep queue takes from here instead of
+        // listing the folder again before every job (which made a queue of N cost O(N²)). The folder
+        // is listed again when the list runs out, a notification says the inbox changed, or a poll
+        // interval passes without one (the safety net for missed notifications).
+        private readonly Queue<JobFileName> _pending = new Queue<JobFileName>();
+        private volatile bool _inboxChanged = true;
+        private DateTime _lastListing = DateTime.MinValue;
+        private DateTime _lastPausedCount = DateTime.MinValue;
+
         public LaneWorker(int lane, ShareLayout layout, ResponderOptions options, IJobDispatcher dispatcher,
             InboxScanner scanner, ResponderJournal journal)
         {
@@ -55,7 +64,11 @@ namespace Outpost.Core.Responding
         public void WriteReady() => TryWriteStatus(LaneState.Ready, "", _scanner.List(_lane).Count, "", force: true);
 
         /// <summary>A notification says the inbox changed: look now.</summary>
-        public void Wake() => _wake.Set();
+        public void Wake()
+        {
+            _inboxChanged = true;
+            _wake.Set();
+        }
 
         /// <summary>A notification says a cancel sentinel appeared: check the running job now.</summary>
         public void WakeCancel() => _cancelWake.Set();
@@ -84,19 +97,32 @@ namespace Outpost.Core.Responding
         {
             if (File.Exists(_layout.Sentinel(Wire.PauseSentinel)))
             {
-                TryWriteStatus(LaneState.Paused, "", _scanner.List(_lane).Count, "paused");
+                // Counting the queue lists the folder: do it once per heartbeat, not on every notification.
+                if (DateTime.UtcNow - _lastPausedCount >= _options.HeartbeatInterval || _lastState != LaneState.Paused)
+                {
+                    TryWriteStatus(LaneState.Paused, "", _scanner.List(_lane).Count, "paused");
+                    _lastPausedCount = DateTime.UtcNow;
+                }
+                _inboxChanged = true; // resume starts from a fresh listing
                 await SleepAsync(stop).ConfigureAwait(false);
                 return;
             }
-            IReadOnlyList<JobFileName> pending = _scanner.List(_lane);
-            if (pending.Count == 0)
+            if (_pending.Count == 0 || _inboxChanged || DateTime.UtcNow - _lastListing >= _options.PollInterval)
+            {
+                _inboxChanged = false;
+                _lastListing = DateTime.UtcNow;
+                _pending.Clear();
+                foreach (var job in _scanner.List(_lane)) _pending.Enqueue(job);
+            }
+            if (_pending.Count == 0)
             {
                 TryWriteStatus(LaneState.Idle, "", 0, "");
                 await SleepAsync(stop).ConfigureAwait(false);
                 return;
             }
             _lastActivity = DateTime.UtcNow;
-            await HandleAsync(pending[0], pending.Count, interrupt).ConfigureAwait(false);
+            int queued = _pending.Count;
+            await HandleAsync(_pending.Dequeue(), queued, interrupt).ConfigureAwait(false);
         }
 
         private async Task SleepAsync(CancellationToken stop)
@@ -106,7 +132,7 @@ namespace Outpost.Core.Responding
             // Never sleep past the next heartbeat, so liveness readers see a fresh status.
             TimeSpan untilHeartbeat = _lastHeartbeat + _options.HeartbeatInterval - DateTime.UtcNow;
             if (untilHeartbeat < poll) poll = untilHeartbeat < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : untilHeartbeat;
-            await _wake.WaitAsync(poll, stop).ConfigureAwait(false);
+            if (!await _wake.WaitAsync(poll, stop).ConfigureAwait(false)) _inboxChanged = true; // a poll tick: list again
         }
 
         private async Task HandleAsync(JobFileName job, int queued, CancellationToken interrupt)
@@ -303,7 +329,7 @@ namespace Outpost.Core.Responding
             };
             try
             {
-                AtomicFile.Write(_layout.StatusFile(_lane), status.ToKeyValues().ToBytes());
+                AtomicFile.Write(_layout.StatusFile(_lane), status.ToKeyValues().ToBytes(), durable: false);
                 _lastState = state;
                 _lastQueued = queued;
                 _lastMessage = message;

@@ -190,12 +190,18 @@ namespace Outpost.Core.Responding
 
         private void Connect(ShareWatcher watcher, List<LaneWorker> lanes)
         {
-            watcher.Changed += (area, lane, _) =>
+            watcher.Changed += (area, lane, name) =>
             {
                 if (_options.DropNotification?.Invoke() == true) return;
-                if (area.Length == 0) { _wake.Set(); return; }
+                if (area.Length == 0)
+                {
+                    // A sentinel at the root: STOP/RESTART for the main loop, PAUSE removed for the lanes.
+                    _wake.Set();
+                    foreach (var l in lanes) l.Wake();
+                    return;
+                }
                 if (lane < 1 || lane > lanes.Count) return;
-                if (area == Wire.InboxDir) lanes[lane - 1].Wake();
+                if (area == Wire.InboxDir && IsJobNotification(name)) lanes[lane - 1].Wake();
                 else if (area == Wire.CancelDir) lanes[lane - 1].WakeCancel();
             };
             watcher.Overflow += () =>
@@ -204,6 +210,10 @@ namespace Outpost.Core.Responding
                 foreach (var lane in lanes) { lane.Wake(); lane.WakeCancel(); }
             };
         }
+
+        /// <summary>Our own heartbeats, claims and temp files also change the inbox; they are no news.</summary>
+        private static bool IsJobNotification(string name) =>
+            name != Wire.StatusFile && !JobFileName.IsTemporary(name) && !name.EndsWith(RunClaim.Suffix, StringComparison.Ordinal);
 
         private bool PrepareShare(out string why)
         {

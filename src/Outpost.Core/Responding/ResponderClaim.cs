@@ -53,7 +53,7 @@ namespace Outpost.Core.Responding
         {
             var holder = Read();
             if (holder != null && holder["instance"] != _instance && IsFresh(holder)) return false;
-            try { AtomicFile.Write(_path, Content()); }
+            try { AtomicFile.Write(_path, Content(), durable: false); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
             return true;
         }

@@ -27,7 +27,8 @@ namespace Outpost.Core.Responding
                 .Add("pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Add("host", Environment.MachineName)
                 .Add("started", ProtocolTime.ToWire(DateTime.UtcNow));
-            AtomicFile.Write(PathFor(layout, lane, job), kv.ToBytes());
+            // Not synced: the claim only has to outlive the responder process, and the page cache does that.
+            AtomicFile.Write(PathFor(layout, lane, job), kv.ToBytes(), durable: false);
         }
 
         public static bool Exists(ShareLayout layout, int lane, JobFileName job) => File.Exists(PathFor(layout, lane, job));

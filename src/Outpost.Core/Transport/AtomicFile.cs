@@ -23,9 +23,14 @@ namespace Outpost.Core.Transport
             path + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + Protocol.Wire.TempSuffix;
 
         /// <summary>Writes and replaces any existing file (status, dispatch, results).</summary>
-        public static void Write(string path, byte[] content)
+        /// <param name="durable">
+        /// Flush to the disk before the rename. Files that are rewritten every few seconds (heartbeats,
+        /// claims) skip it: after a crash a fresh copy comes with the next beat, and the sync is most of
+        /// their cost.
+        /// </param>
+        public static void Write(string path, byte[] content, bool durable = true)
         {
-            string temp = WriteTemp(path, content);
+            string temp = WriteTemp(path, content, durable);
             try { Rename(temp, path, overwrite: true); }
             catch { TryDelete(temp); throw; }
         }
@@ -36,7 +41,7 @@ namespace Outpost.Core.Transport
         /// </summary>
         public static bool TryCreateNew(string path, byte[] content)
         {
-            string temp = WriteTemp(path, content);
+            string temp = WriteTemp(path, content, durable: true);
             try
             {
                 if (File.Exists(path)) return false;
@@ -57,13 +62,13 @@ namespace Outpost.Core.Transport
         /// <summary>Moves a finished temp file into place (used for streamed .stdout/.stderr).</summary>
         public static void Publish(string tempPath, string finalPath) => Rename(tempPath, finalPath, overwrite: true);
 
-        private static string WriteTemp(string path, byte[] content)
+        private static string WriteTemp(string path, byte[] content, bool durable)
         {
             string temp = TempPathFor(path);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
             {
                 stream.Write(content, 0, content.Length);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable && content.Length > 0);
             }
             return temp;
         }

@@ -22,12 +22,12 @@ namespace Outpost.Core.Transport
                 _watcher = new FileSystemWatcher(_root)
                 {
                     IncludeSubdirectories = true,
-                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite,
+                    // Names only: content writes (a job's stdout growing) would flood the buffer for nothing.
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName,
                     InternalBufferSize = 64 * 1024,
                 };
                 _watcher.Created += OnChange;
                 _watcher.Renamed += OnChange;
-                _watcher.Changed += OnChange;
                 _watcher.Deleted += OnChange;
                 _watcher.Error += (_, _) => Overflow?.Invoke();
                 _watcher.EnableRaisingEvents = true;
