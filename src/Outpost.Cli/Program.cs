@@ -30,6 +30,7 @@ namespace Outpost.Cli
             ["client"] = (TargetCommands.ClientAsync, TargetCommands.ClientUsage),
             ["doctor"] = (TargetCommands.DoctorAsync, TargetCommands.DoctorUsage),
             ["demo"] = (DemoCommand.RunAsync, DemoCommand.Usage),
+            ["setup"] = (SetupCommand.RunAsync, SetupCommand.Usage),
             ["service"] = (ServiceCommand.RunAsync, ServiceCommand.Usage),
             ["clean"] = (CleanAsync, "outpost clean --dir <share> [--retain-days 7]"),
             ["version"] = (_ => { Console.WriteLine("outpost " + Version + " (wire protocol v1)"); return Task.FromResult(0); }, "outpost version"),

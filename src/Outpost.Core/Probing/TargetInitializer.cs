@@ -48,18 +48,7 @@ namespace Outpost.Core.Probing
                 throw new OutpostException("InvalidLaneCount", OutpostErrorKind.InvalidArgument, "lanes must be 1..64", laneCount);
             string rootFolder = System.IO.Path.GetFullPath(root ?? DefaultRoot());
             string folder = System.IO.Path.Combine(rootFolder, targetId);
-            var working = probed.Where(p => p.Works).ToList();
-            var config = new ResponderConfig
-            {
-                Name = responderName ?? targetId,
-                LaneCount = laneCount,
-                Enabled = working.Select(p => p.Extension).ToList(),
-            };
-            foreach (var p in working)
-            {
-                config.Paths[p.Extension] = p.Path.Replace('\\', '/');
-                if (p.Version.Length > 0) config.Versions[p.Extension] = p.Version;
-            }
+            var config = FromProbe(probed, responderName ?? targetId, laneCount);
             string configPath = System.IO.Path.Combine(folder, "outpost.toml");
             return new TargetInitPlan
             {
@@ -73,6 +62,24 @@ namespace Outpost.Core.Probing
                 Interpreters = probed,
                 ConfigExists = File.Exists(configPath),
             };
+        }
+
+        /// <summary>The configuration a probe supports: every interpreter that passed its smoke test, in probe order.</summary>
+        public static ResponderConfig FromProbe(IReadOnlyList<ProbedInterpreter> probed, string? responderName, int laneCount)
+        {
+            var working = probed.Where(p => p.Works).ToList();
+            var config = new ResponderConfig
+            {
+                Name = responderName,
+                LaneCount = laneCount,
+                Enabled = working.Select(p => p.Extension).ToList(),
+            };
+            foreach (var p in working)
+            {
+                config.Paths[p.Extension] = p.Path.Replace('\\', '/');
+                if (p.Version.Length > 0) config.Versions[p.Extension] = p.Version;
+            }
+            return config;
         }
 
         /// <summary>Writes outpost.toml (refusing to replace one unless forced) and creates the share's folders.</summary>

@@ -70,6 +70,21 @@ namespace Outpost.Tests.Cli
         }
 
         [Fact]
+        public void Setup_writes_outpost_toml_once_and_reports_no_drift()
+        {
+            using var folder = new TempFolder();
+            string config = folder.Combine("outpost.toml");
+            Assert.Equal(0, RunCli($"setup --write \"{config}\" --name probe-host --lanes 2").Exit);
+            var written = global::Outpost.Core.Config.ResponderConfig.Load(config);
+            Assert.Equal("probe-host", written.Name);
+            Assert.Contains("sh", written.Enabled!);
+            var again = RunCli($"setup --write \"{config}\"");
+            Assert.Equal(1, again.Exit);
+            Assert.Contains("--force", again.Stderr);
+            Assert.Contains("no drift", RunCli($"setup --write \"{config}\" --diff").Stdout);
+        }
+
+        [Fact]
         public void Usage_errors_exit_2_and_a_missing_share_exits_74()
         {
             Assert.Equal(2, RunCli("submit").Exit);
