@@ -32,7 +32,7 @@ if (-not $NoBuild) {
 }
 
 if ($Test) {
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0.0' | Sort-Object Version -Descending | Select-Object -First 1
+    $pester = try { Import-Module Pester -MinimumVersion 5.0.0 -PassThru -ErrorAction Stop } catch { $null }
     if (-not $pester) {
         Write-Host 'Pester tests skipped: Pester 5 is not installed'
         return
@@ -42,9 +42,11 @@ if ($Test) {
 Import-Module '$($pester.Path)' -MinimumVersion 5.0.0
 `$config = New-PesterConfiguration
 `$config.Run.Path = '$PSScriptRoot/tests/Pester'
-`$config.Run.Exit = `$true
+`$config.Run.PassThru = `$true
 `$config.Output.Verbosity = 'Detailed'
-Invoke-Pester -Configuration `$config
+`$result = Invoke-Pester -Configuration `$config
+"pester: `$(`$result.PassedCount) passed, `$(`$result.FailedCount) failed, `$(`$result.SkippedCount) skipped"
+exit [int](`$result.FailedCount -gt 0 -or `$result.Result -ne 'Passed')
 "@
     $shell = (Get-Process -Id $PID).Path
     & $shell -NoProfile -NonInteractive -Command $script

@@ -14,7 +14,7 @@ if trx=$(ls "$results"/*.trx 2>/dev/null | head -n 1) && [ -n "$trx" ]; then
   echo "xunit: $(count passed) passed, $(( $(count failed) + $(count error) )) failed, $(count notExecuted) skipped"
 fi
 [ "$status" -eq 0 ] || exit "$status"
-if command -v pwsh >/dev/null 2>&1 && pwsh -NoProfile -Command 'if (Get-Module -ListAvailable Pester | Where-Object Version -ge 5.0) { exit 0 } else { exit 1 }' >/dev/null 2>&1; then
+if command -v pwsh >/dev/null 2>&1 && pwsh -NoProfile -Command 'try { Import-Module Pester -MinimumVersion 5.0.0 -ErrorAction Stop; exit 0 } catch { exit 1 }' >/dev/null 2>&1; then
   pwsh -NoProfile -File ./build.ps1 -Test -NoBuild
 else
   echo "Pester tests skipped: pwsh with Pester 5 is not on PATH"
