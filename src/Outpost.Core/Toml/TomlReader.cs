@@ -279,15 +279,7 @@ namespace Outpost.Core.Toml
                 {
                     if (AtEnd) throw Error("unterminated multi-line string: expected '\"\"\"'");
                     char c = _s[_pos];
-                    if (c == '"' && Match("\"\"\""))
-                    {
-                        // Up to two quotes may sit right before the closing delimiter.
-                        int quotes = 3;
-                        while (quotes < 5 && _pos + quotes < _s.Length && _s[_pos + quotes] == '"') quotes++;
-                        text.Append('"', quotes - 3);
-                        _pos += quotes;
-                        return text.ToString();
-                    }
+                    if (c == '"' && Match("\"\"\"")) return Close(text, '"');
                     if (c == '\\')
                     {
                         int after = _pos + 1;
@@ -342,14 +334,7 @@ namespace Outpost.Core.Toml
                 {
                     if (AtEnd) throw Error("unterminated multi-line literal string: expected \"'''\"");
                     char c = _s[_pos];
-                    if (c == '\'' && Match("'''"))
-                    {
-                        int quotes = 3;
-                        while (quotes < 5 && _pos + quotes < _s.Length && _s[_pos + quotes] == '\'') quotes++;
-                        text.Append('\'', quotes - 3);
-                        _pos += quotes;
-                        return text.ToString();
-                    }
+                    if (c == '\'' && Match("'''")) return Close(text, '\'');
                     if (c == '\n') { text.Append('\n'); Advance(); continue; }
                     if (c == '\r')
                     {
@@ -359,6 +344,16 @@ namespace Outpost.Core.Toml
                     CheckStringChar(c);
                     AppendChar(text);
                 }
+            }
+
+            /// <summary>Ends a multi-line string at its closing delimiter; up to two quotes may sit right before it.</summary>
+            private string Close(StringBuilder text, char quote)
+            {
+                int quotes = 3;
+                while (quotes < 5 && _pos + quotes < _s.Length && _s[_pos + quotes] == quote) quotes++;
+                text.Append(quote, quotes - 3);
+                _pos += quotes;
+                return text.ToString();
             }
 
             private void ParseEscape(StringBuilder text)
