@@ -32,9 +32,10 @@ namespace Outpost.Cli
                         LaneCount = args.Int("lanes", 0),
                         Name = args.Get("name"),
                         ConfigPath = args.Get("config") is string c ? System.IO.Path.GetFullPath(c) : null,
+                        ServiceName = args.Get("service-name") ?? args.Get("target"),
                         PollIntervalSeconds = args.Has("poll") ? args.Duration("poll", TimeSpan.Zero).TotalSeconds : (double?)null,
-                        ServiceName = args.Get("service-name"),
                     };
+                    responder.ConfigPath ??= ServicedResponder.ConventionalConfig(responder.SharePath);
                     var trigger = args.Get("trigger", "startup") == "logon" ? ServiceTrigger.LogOn : ServiceTrigger.Startup;
                     string host = Environment.ProcessPath ?? "outpost";
                     var leading = System.IO.Path.GetFileNameWithoutExtension(host) == "dotnet"

@@ -17,7 +17,23 @@ namespace Outpost.Core.Hosting
         public string? ServiceName { get; set; }
 
         public string EffectiveServiceName =>
-            ServiceRegistrar.NamePrefix + ServiceSpec.SafeName(ServiceName ?? Name ?? Path.GetFileName(Path.GetFullPath(SharePath).TrimEnd('/', '\\')));
+            ServiceRegistrar.NamePrefix + ServiceSpec.SafeName(ServiceName ?? Name ?? FolderName(SharePath));
+
+        /// <summary>A target made by target init keeps its share in &lt;id&gt;/share: the id names it better than "share".</summary>
+        private static string FolderName(string sharePath)
+        {
+            string full = Path.GetFullPath(sharePath).TrimEnd('/', '\\');
+            string name = Path.GetFileName(full);
+            return name == "share" && Path.GetDirectoryName(full) is string parent ? Path.GetFileName(parent) : name;
+        }
+
+        /// <summary>The target's own outpost.toml beside its share (the target init layout), or null.</summary>
+        public static string? ConventionalConfig(string sharePath)
+        {
+            string? parent = Path.GetDirectoryName(Path.GetFullPath(sharePath).TrimEnd('/', '\\'));
+            string? candidate = parent == null ? null : Path.Combine(parent, "outpost.toml");
+            return candidate != null && File.Exists(candidate) ? candidate : null;
+        }
     }
 
     /// <summary>Builds the command line a service runs: the supervised responder, under PowerShell or the outpost CLI.</summary>

@@ -60,9 +60,9 @@ namespace Outpost.PowerShell.Commands
                     SharePath = target.Path,
                     LaneCount = LaneCount,
                     Name = Name,
-                    ConfigPath = ConfigPath == null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath),
+                    ConfigPath = ConfigPath == null ? ServicedResponder.ConventionalConfig(target.Path) : GetUnresolvedProviderPathFromPSPath(ConfigPath),
                     PollIntervalSeconds = PollIntervalSec > 0 ? PollIntervalSec : (double?)null,
-                    ServiceName = ServiceName,
+                    ServiceName = ServiceName ?? Target,
                 };
                 // Whichever PowerShell registers it runs it: pwsh or powershell.exe.
                 string host = Process.GetCurrentProcess().MainModule!.FileName!;

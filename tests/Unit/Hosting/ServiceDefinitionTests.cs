@@ -97,6 +97,20 @@ namespace Outpost.Tests.Hosting
         }
 
         [Fact]
+        public void A_target_init_share_is_named_after_its_id_and_finds_its_config()
+        {
+            using var folder = new TempFolder();
+            string share = folder.Combine("targets", "lab-vm", "share");
+            Directory.CreateDirectory(share);
+            var responder = new ServicedResponder { SharePath = share };
+            Assert.Equal("outpost-lab-vm", responder.EffectiveServiceName);
+            Assert.Null(ServicedResponder.ConventionalConfig(share));
+            File.WriteAllText(folder.Combine("targets", "lab-vm", "outpost.toml"), "");
+            Assert.Equal(folder.Combine("targets", "lab-vm", "outpost.toml"), ServicedResponder.ConventionalConfig(share));
+            Assert.Equal("outpost-named", new ServicedResponder { SharePath = share, ServiceName = "Named" }.EffectiveServiceName);
+        }
+
+        [Fact]
         public void Registering_without_a_service_manager_is_a_clear_error_and_writes_nothing()
         {
             if (Directory.Exists("/run/systemd/system") && ServiceRegistrar.ManagerName == "systemd")
