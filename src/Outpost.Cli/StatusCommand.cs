@@ -11,7 +11,7 @@ namespace Outpost.Cli
     /// <summary><c>outpost status</c>: probe one or more shares and print what they advertise.</summary>
     internal static class StatusCommand
     {
-        public const string Usage = "outpost status --dir <share> [--dir <share>]... [--timeout 5s] [--json]";
+        public const string Usage = "outpost status --dir <share> [--dir <share>]... [--timeout 5s] [--tag <tag>] [--json]";
 
         public static async Task<int> RunAsync(string[] argv)
         {
@@ -24,9 +24,26 @@ namespace Outpost.Cli
                 else rest.Add(argv[i]);
             }
             var args = Arguments.Parse(rest, new HashSet<string> { "timeout", "target", "targets", "tag" }, new HashSet<string> { "json" });
-            if (dirs.Count == 0) dirs.Add(Program.ShareFrom(args));
-            var targets = dirs.Select(d => new OutpostTarget(d)).ToList();
-            var statuses = await TargetProbe.ProbeManyAsync(targets, args.Duration("timeout", TimeSpan.FromSeconds(5)));
+            List<OutpostTarget> targets;
+            bool named = args.Has("target") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OUTPOST_TARGET")) ||
+                         !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OUTPOST_DIR"));
+            if (dirs.Count == 0 && !named)
+            {
+                // No folder and no name: every registered target, as v1's status does.
+                var registry = Outpost.Core.Config.TargetRegistry.Load(Outpost.Core.Config.ConfigPaths.TargetsFile(args.Get("targets")));
+                foreach (string warning in registry.Warnings) Console.Error.WriteLine("outpost: warning: " + warning);
+                if (registry.Targets.Count == 0)
+                    throw new UsageException($"no targets are registered in {registry.FilePath}; give --dir <share> or --target <name>");
+                targets = registry.Targets.Select(t => new OutpostTarget(t.Path, t.Name) { ExpectedName = t.ExpectedName }).ToList();
+            }
+            else
+            {
+                if (dirs.Count == 0) dirs.Add(Program.ShareFrom(args));
+                targets = dirs.Select(d => new OutpostTarget(d)).ToList();
+            }
+            IReadOnlyList<OutpostTargetStatus> statuses = await TargetProbe.ProbeManyAsync(targets, args.Duration("timeout", TimeSpan.FromSeconds(5)));
+            if (args.Get("tag") is string tag)
+                statuses = statuses.Where(s => s.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase)).ToList(); // responder_tags
             if (args.Flag("json"))
             {
                 Console.WriteLine(JsonSerializer.Serialize(statuses, new JsonSerializerOptions { WriteIndented = true }));
