@@ -15,14 +15,12 @@ namespace Outpost.PowerShell
     /// </summary>
     internal sealed class JobWaiting
     {
-        private readonly OutpostCmdlet _cmdlet;
         private readonly Action<object> _write;
         private readonly Action<OutpostException> _fail;
         private readonly Action<ProgressRecord> _progress;
 
-        public JobWaiting(OutpostCmdlet cmdlet, Action<object> write, Action<OutpostException> fail, Action<ProgressRecord> progress)
+        public JobWaiting(Action<object> write, Action<OutpostException> fail, Action<ProgressRecord> progress)
         {
-            _cmdlet = cmdlet;
             _write = write;
             _fail = fail;
             _progress = progress;

@@ -29,6 +29,10 @@ namespace Outpost.PowerShell
             return TargetNames.Resolve(target);
         }
 
+        /// <summary>targets.toml: -RegistryPath (a PowerShell path), else OUTPOST_TARGETS, else the per-user file.</summary>
+        protected string RegistryFile(string? registryPath) =>
+            Core.Config.ConfigPaths.TargetsFile(registryPath == null ? null : GetUnresolvedProviderPathFromPSPath(registryPath));
+
         protected static ErrorCategory CategoryOf(OutpostErrorKind kind) => kind switch
         {
             OutpostErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -59,6 +58,24 @@ namespace Outpost.Core.Responding
         }
 
         public int Lane => _lane;
+
+        /// <summary>
+        /// At start: jobs a previous responder answered but died before archiving are archived now, so a
+        /// responder stopped right after it starts still leaves no answered job in the inbox.
+        /// </summary>
+        public void CompleteAnsweredJobs()
+        {
+            foreach (var job in _scanner.List(_lane)) ArchiveIfAnswered(job);
+        }
+
+        /// <summary>Already answered (a responder died between publishing and archiving): finish the archive, never re-run.</summary>
+        private bool ArchiveIfAnswered(JobFileName job)
+        {
+            if (!_publisher.HasResult(_lane, job)) return false;
+            _publisher.Archive(_lane, job);
+            RunClaim.Remove(_layout, _lane, job);
+            return true;
+        }
 
         /// <summary>The first heartbeat (state=ready), written before the responder says it has started.</summary>
         public void WriteReady() => TryWriteStatus(LaneState.Ready, "", _scanner.List(_lane).Count, "", force: true);
@@ -138,13 +155,7 @@ namespace Outpost.Core.Responding
         private async Task HandleAsync(JobFileName job, int queued, CancellationToken interrupt)
         {
             string stem = job.Stem.Text;
-            // Already answered (we died between publishing and archiving): finish the archive, never re-run.
-            if (_publisher.HasResult(_lane, job))
-            {
-                _publisher.Archive(_lane, job);
-                RunClaim.Remove(_layout, _lane, job);
-                return;
-            }
+            if (ArchiveIfAnswered(job)) return;
             // A claim without a result: the responder died while this job ran. Report it, unless the
             // job asked (# retry=N) to be run again and has attempts left.
             int attempt = 1;
@@ -346,7 +357,5 @@ namespace Outpost.Core.Responding
             _wake.Dispose();
             _cancelWake.Dispose();
         }
-
-        internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
     }
 }

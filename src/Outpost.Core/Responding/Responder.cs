@@ -125,7 +125,11 @@ namespace Outpost.Core.Responding
             var scanner = new InboxScanner(_layout) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
             var lanes = Enumerable.Range(1, _options.LaneCount)
                 .Select(n => new LaneWorker(n, _layout, _options, dispatcher, scanner, journal)).ToList();
-            foreach (var lane in lanes) lane.WriteReady();
+            foreach (var lane in lanes)
+            {
+                lane.CompleteAnsweredJobs();
+                lane.WriteReady();
+            }
             journal.Started(Advertisement.Cwd, _options.LaneCount, Advertisement.ResponderName, Advertisement.Pid);
             if (swept > 0) journal.Info("retention sweep", ("deleted", swept.ToString()), ("retain_days", _options.RetainDays.ToString()));
 
@@ -142,7 +146,7 @@ namespace Outpost.Core.Responding
             {
                 (exitCode, reason) = await WatchSentinelsAsync(stop, laneTasks, journal, claim).ConfigureAwait(false);
                 if (exitCode == Wire.ResponderExitShareUnavailable) laneInterrupt.Cancel();
-                journal.Info(reason + "; initiating shutdown");
+                journal.Stopping(reason);
                 laneStop.Cancel();
                 await Task.WhenAll(laneTasks).ConfigureAwait(false);
             }

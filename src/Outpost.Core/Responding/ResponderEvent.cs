@@ -6,6 +6,7 @@ namespace Outpost.Core.Responding
     public enum ResponderEventKind
     {
         Started,
+        Info,
         JobStarted,
         JobFinished,
         JobCancelledBeforeDispatch,

@@ -67,7 +67,13 @@ namespace Outpost.Core.Responding
         public void Info(string message, params (string Key, string Value)[] fields)
         {
             _log.Write("INFO", null, null, message, Fields(fields));
-            Emit(ResponderEventKind.Stopping, null, null, message);
+            Emit(ResponderEventKind.Info, null, null, message);
+        }
+
+        public void Stopping(string reason)
+        {
+            _log.Write("INFO", null, null, reason + "; initiating shutdown");
+            Emit(ResponderEventKind.Stopping, null, null, reason);
         }
 
         public void Stopped(int exitCode, string why)

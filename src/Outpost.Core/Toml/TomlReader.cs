@@ -43,7 +43,7 @@ namespace Outpost.Core.Toml
                     char c = Peek;
                     if (c == '#' || c == '\n' || c == '\r') { EndOfLine(); continue; }
                     if (c == '[') ParseHeader();
-                    else ParseKeyValue(_current, topLevel: true);
+                    else ParseKeyValue(_current);
                     EndOfLine();
                 }
                 return _root;
@@ -112,7 +112,7 @@ namespace Outpost.Core.Toml
                 throw Error($"\"{key}\" is {TomlTypes.Describe(value!)}, not a table");
             }
 
-            private void ParseKeyValue(TomlTable table, bool topLevel)
+            private void ParseKeyValue(TomlTable table)
             {
                 int line = _line;
                 var keys = ParseKey();
@@ -225,7 +225,7 @@ namespace Outpost.Core.Toml
                 {
                     SkipWhitespace();
                     if (AtEnd || Peek == '\n' || Peek == '\r') throw Error("inline tables must be on one line: expected '}'");
-                    ParseKeyValue(table, topLevel: false);
+                    ParseKeyValue(table);
                     SkipWhitespace();
                     if (AtEnd) throw Error("unterminated inline table: expected '}'");
                     if (Peek == ',')

@@ -30,7 +30,7 @@ namespace Outpost.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            string file = ConfigPaths.TargetsFile(RegistryPath == null ? null : GetUnresolvedProviderPathFromPSPath(RegistryPath));
+            string file = RegistryFile(RegistryPath);
             string share = GetUnresolvedProviderPathFromPSPath(Path);
             try
             {

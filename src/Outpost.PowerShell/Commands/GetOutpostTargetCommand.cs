@@ -23,7 +23,7 @@ namespace Outpost.PowerShell.Commands
         protected override void ProcessRecord()
         {
             TargetRegistry registry;
-            try { registry = TargetRegistry.Load(ConfigPaths.TargetsFile(RegistryPath == null ? null : GetUnresolvedProviderPathFromPSPath(RegistryPath))); }
+            try { registry = TargetRegistry.Load(RegistryFile(RegistryPath)); }
             catch (OutpostException e) { ThrowFailure(e); return; }
             foreach (string warning in registry.Warnings) WriteWarning(warning);
             if (!registry.FileExists) WriteVerbose($"no registry at {registry.FilePath}");

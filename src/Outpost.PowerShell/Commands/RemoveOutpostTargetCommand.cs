@@ -18,7 +18,7 @@ namespace Outpost.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            string file = ConfigPaths.TargetsFile(RegistryPath == null ? null : GetUnresolvedProviderPathFromPSPath(RegistryPath));
+            string file = RegistryFile(RegistryPath);
             try
             {
                 var registry = TargetRegistry.Load(file);

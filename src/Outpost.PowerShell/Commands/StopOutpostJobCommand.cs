@@ -45,7 +45,7 @@ namespace Outpost.PowerShell.Commands
         protected override void EndProcessing()
         {
             if (_cancelled.Count > 0)
-                new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(_cancelled, null, CancelToken);
+                new JobWaiting(WriteObject, WriteFailure, WriteProgress).Run(_cancelled, null, CancelToken);
         }
     }
 }

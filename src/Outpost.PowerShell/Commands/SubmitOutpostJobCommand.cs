@@ -102,7 +102,7 @@ namespace Outpost.PowerShell.Commands
             }
             else if (Wait)
             {
-                new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(new[] { (target, job) }, null, CancelToken);
+                new JobWaiting(WriteObject, WriteFailure, WriteProgress).Run(new[] { (target, job) }, null, CancelToken);
             }
             else WriteObject(job);
         }

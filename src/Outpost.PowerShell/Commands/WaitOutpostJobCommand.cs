@@ -35,7 +35,7 @@ namespace Outpost.PowerShell.Commands
         protected override void EndProcessing()
         {
             TimeSpan? timeout = Timeout >= 0 ? TimeSpan.FromSeconds(Timeout) : (TimeSpan?)null;
-            new JobWaiting(this, WriteObject, WriteFailure, WriteProgress).Run(_jobs, timeout, CancelToken);
+            new JobWaiting(WriteObject, WriteFailure, WriteProgress).Run(_jobs, timeout, CancelToken);
         }
     }
 }

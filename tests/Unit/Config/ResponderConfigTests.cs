@@ -84,6 +84,8 @@ namespace Outpost.Tests.Config
                 DispatchInfo.Parse(File.ReadAllBytes(Path.Combine(responder.SharePath, "inbox", "dispatch.txt"))).ResponderName == "second",
                 TimeSpan.FromSeconds(20));
             var second = DispatchInfo.Parse(File.ReadAllBytes(Path.Combine(responder.SharePath, "inbox", "dispatch.txt")));
+            Assert.Contains(responder.Events, e => e.Kind == ResponderEventKind.Info && e.Message == "configuration reloaded");
+            Assert.DoesNotContain(responder.Events, e => e.Kind == ResponderEventKind.Stopping);
             Assert.Equal(new[] { "sh", "bash" }, second.Order);
             Assert.Equal(0, responder.RunJob("exit 0\n", "bash").Result!.ExitCode);
         }
