@@ -32,14 +32,16 @@ if (-not $NoBuild) {
 }
 
 if ($Test) {
-    $pester = try { Import-Module Pester -MinimumVersion 5.0.0 -PassThru -ErrorAction Stop } catch { $null }
-    if (-not $pester) {
-        Write-Host 'Pester tests skipped: Pester 5 is not installed'
-        return
+    # Pester comes from NuGet (tests/Unit restores it with a PackageDownload): the package holds the module under tools/.
+    $packages = ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    $manifest = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        throw "Pester 5.7.1 was not found at ${manifest}: run 'dotnet build Outpost.sln' (it restores Pester) and try again"
     }
+    $pester = [pscustomobject]@{ Path = $manifest }
     # A child pwsh: the binary module loads once per process, so each run gets a clean one.
     $script = @"
-Import-Module '$($pester.Path)' -MinimumVersion 5.0.0
+Import-Module '$($pester.Path)'
 `$config = New-PesterConfiguration
 `$config.Run.Path = '$PSScriptRoot/tests/Pester'
 `$config.Run.PassThru = `$true
