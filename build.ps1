@@ -1,56 +1,99 @@
 #Requires -Version 5.1
 <#
 .SYNOPSIS
-    Builds the Outpost module folder (out/Outpost) and runs the tests.
+    Builds the Outpost module folder (out/Outpost), runs the tests, packs the module.
 .DESCRIPTION
-    The single PowerShell entry point: `dotnet build` assembles out/Outpost (manifest, assemblies, format
-    data, MAML help); -Test also runs the xunit suite and the Pester tests in tests/Pester against the
-    built module, in a fresh pwsh so the module under test is the one just built.
+    The single PowerShell entry point, the same on Windows PowerShell 5.1 and PowerShell 7, with no bash:
+    `dotnet build` assembles out/Outpost (manifest, assemblies, format data, MAML help).
+    -Test restores the repo's tools (PowerShell 7.6.9, a .NET tool; Pester 5.7.1 from NuGet), runs the
+    xunit suite and prints each failure with its message, each skip with its reason and the counts, then
+    runs tests/Pester against the built module in a fresh PowerShell (the restored pwsh 7.6.9, or
+    Windows PowerShell when this script runs in it). ./test.sh runs exactly this.
+    -Package writes out/Outpost.<version>.nupkg with Publish-PSResource (the version comes from
+    <Version> in Directory.Build.props).
 .EXAMPLE
     ./build.ps1            # build out/Outpost
 .EXAMPLE
     ./build.ps1 -Test      # build, then run xunit and Pester
+.EXAMPLE
+    ./build.ps1 -Package   # build, then write out/Outpost.<version>.nupkg
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug',
     [switch] $Test,
-    # Skip the build (the caller has just built) and, with -Test, the xunit run.
+    [switch] $Package,
+    # Skip the build (the caller has just built) and, with -Test, the xunit run: only Pester runs.
     [switch] $NoBuild
 )
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
+$onWindows = $PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows
 
-if (-not $NoBuild) {
-    dotnet build Outpost.sln -c $Configuration --nologo -v q
-    if ($LASTEXITCODE) { throw "dotnet build failed ($LASTEXITCODE)" }
-    if ($Test) {
-        dotnet test Outpost.sln -c $Configuration --no-build --nologo -v q
-        if ($LASTEXITCODE) { throw "xunit tests failed ($LASTEXITCODE)" }
-    }
+function Invoke-Dotnet {
+    dotnet @args
+    if ($LASTEXITCODE) { throw "dotnet $($args[0]) failed (exit $LASTEXITCODE)" }
 }
 
-if ($Test) {
-    # Pester comes from NuGet (tests/Unit restores it with a PackageDownload): the package holds the module under tools/.
-    $packages = ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
-    $manifest = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
-    if (-not (Test-Path -LiteralPath $manifest)) {
-        throw "Pester 5.7.1 was not found at ${manifest}: run 'dotnet build Outpost.sln' (it restores Pester) and try again"
+function Get-NuGetPackageFolder {
+    ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+}
+
+# The restored PowerShell tool's folder (its pwsh runs Pester and the .ps1 jobs of the tests' responders).
+function Get-ToolPwshFolder {
+    $version = (Get-Content -Raw .config/dotnet-tools.json | ConvertFrom-Json).tools.powershell.version
+    $flavour = if ($onWindows) { 'win' } else { 'unix' }
+    $folder = Join-Path (Get-NuGetPackageFolder) "powershell/$version/tools/net10.0/any/$flavour"
+    $exe = Join-Path $folder $(if ($onWindows) { 'pwsh.exe' } else { 'pwsh' })
+    if (-not (Test-Path -LiteralPath $exe)) { throw "pwsh $version was not found at $exe after 'dotnet tool restore'" }
+    $folder
+}
+
+function Invoke-XunitSuite {
+    $results = Join-Path ([IO.Path]::GetTempPath()) ("outpost-xunit-" + [guid]::NewGuid().ToString('N'))
+    try {
+        dotnet test Outpost.sln -c $Configuration --no-build --nologo -v q --logger 'trx;LogFileName=xunit.trx' --results-directory $results | Out-Host
+        $testExit = $LASTEXITCODE
+        $trx = Join-Path $results 'xunit.trx'
+        if (-not (Test-Path -LiteralPath $trx)) { throw "the xunit run wrote no report (dotnet test exit $testExit)" }
+        & (Join-Path $PSScriptRoot 'tools/test/Summarize-TestResults.ps1') -Path $trx | Out-Host
+        [bool]($testExit -or $LASTEXITCODE)
     }
-    $pester = [pscustomobject]@{ Path = $manifest }
-    # A child pwsh: the binary module loads once per process, so each run gets a clean one.
-    $script = @"
-Import-Module '$($pester.Path)'
-`$config = New-PesterConfiguration
-`$config.Run.Path = '$PSScriptRoot/tests/Pester'
-`$config.Run.PassThru = `$true
-`$config.Output.Verbosity = 'Detailed'
-`$result = Invoke-Pester -Configuration `$config
-"pester: `$(`$result.PassedCount) passed, `$(`$result.FailedCount) failed, `$(`$result.SkippedCount) skipped"
-exit [int](`$result.FailedCount -gt 0 -or `$result.Result -ne 'Passed')
-"@
-    $shell = (Get-Process -Id $PID).Path
-    & $shell -NoProfile -NonInteractive -Command $script
-    if ($LASTEXITCODE) { throw "Pester tests failed ($LASTEXITCODE)" }
+    finally { Remove-Item -LiteralPath $results -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+function Invoke-PesterSuite {
+    # Pester comes from NuGet (tests/Unit restores it with a PackageDownload): the package holds the module under tools/.
+    $pester = Join-Path (Get-NuGetPackageFolder) 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path -LiteralPath $pester)) {
+        throw "Pester 5.7.1 was not found at ${pester}: run 'dotnet build Outpost.sln' (it restores Pester) and try again"
+    }
+    # A child process: the binary module loads once per process, so each run gets a clean one. In Windows
+    # PowerShell the suite runs in Windows PowerShell; elsewhere in the restored pwsh.
+    $shell = if ($PSVersionTable.PSEdition -eq 'Desktop') { Join-Path $PSHOME 'powershell.exe' } else { Join-Path (Get-ToolPwshFolder) $(if ($onWindows) { 'pwsh.exe' } else { 'pwsh' }) }
+    & $shell -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/test/Invoke-PesterSuite.ps1') -PesterManifest $pester -Path (Join-Path $PSScriptRoot 'tests/Pester') | Out-Host
+    [bool]$LASTEXITCODE
+}
+
+function New-Package {
+    # Publish-PSResource lives in PowerShell 7.4+; Windows PowerShell uses the restored pwsh for this step.
+    $pwsh = Join-Path (Get-ToolPwshFolder) $(if ($onWindows) { 'pwsh.exe' } else { 'pwsh' })
+    & $pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/build/New-ModulePackage.ps1') -ModuleFolder (Join-Path $PSScriptRoot 'out/Outpost') -OutputFolder (Join-Path $PSScriptRoot 'out')
+    if ($LASTEXITCODE) { throw "packing out/Outpost failed (exit $LASTEXITCODE)" }
+}
+
+if ($Test -or $Package) {
+    Invoke-Dotnet tool restore
+    # On PATH for this run: responders started by the tests map .ps1 jobs to pwsh.
+    $env:PATH = (Get-ToolPwshFolder) + [IO.Path]::PathSeparator + $env:PATH
+}
+if (-not $NoBuild) {
+    Invoke-Dotnet build Outpost.sln -c $Configuration --nologo -v q -clp:NoSummary
+}
+if ($Package) { New-Package }
+if ($Test) {
+    $xunitFailed = if ($NoBuild) { $false } else { Invoke-XunitSuite }
+    $pesterFailed = Invoke-PesterSuite
+    if ($xunitFailed -or $pesterFailed) { throw "tests failed: xunit $(if ($xunitFailed) { 'FAILED' } else { 'passed' }), pester $(if ($pesterFailed) { 'FAILED' } else { 'passed' })" }
 }
