@@ -89,7 +89,7 @@ if ($Test -or $Package) {
     $env:PATH = (Get-ToolPwshFolder) + [IO.Path]::PathSeparator + $env:PATH
 }
 if (-not $NoBuild) {
-    Invoke-Dotnet build Outpost.sln -c $Configuration --nologo -v q -clp:NoSummary
+    Invoke-Dotnet build Outpost.sln -c $Configuration --nologo -v q '-clp:NoSummary'
 }
 if ($Package) { New-Package }
 if ($Test) {
