@@ -31,7 +31,10 @@ $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 $onWindows = $PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows
 
+# Native commands run with ErrorActionPreference Continue (local to each function): Windows PowerShell 5.1
+# turns a native command's stderr into error records, which Stop would make fatal.
 function Invoke-Dotnet {
+    $ErrorActionPreference = 'Continue'
     dotnet @args
     if ($LASTEXITCODE) { throw "dotnet $($args[0]) failed (exit $LASTEXITCODE)" }
 }
@@ -51,6 +54,7 @@ function Get-ToolPwshFolder {
 }
 
 function Invoke-XunitSuite {
+    $ErrorActionPreference = 'Continue'
     $results = Join-Path ([IO.Path]::GetTempPath()) ("outpost-xunit-" + [guid]::NewGuid().ToString('N'))
     try {
         dotnet test Outpost.sln -c $Configuration --no-build --nologo -v q --logger 'trx;LogFileName=xunit.trx' --results-directory $results | Out-Host
@@ -64,6 +68,7 @@ function Invoke-XunitSuite {
 }
 
 function Invoke-PesterSuite {
+    $ErrorActionPreference = 'Continue'
     # Pester comes from NuGet (tests/Unit restores it with a PackageDownload): the package holds the module under tools/.
     $pester = Join-Path (Get-NuGetPackageFolder) 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path -LiteralPath $pester)) {
@@ -77,6 +82,7 @@ function Invoke-PesterSuite {
 }
 
 function New-Package {
+    $ErrorActionPreference = 'Continue'
     # Publish-PSResource lives in PowerShell 7.4+; Windows PowerShell uses the restored pwsh for this step.
     $pwsh = Join-Path (Get-ToolPwshFolder) $(if ($onWindows) { 'pwsh.exe' } else { 'pwsh' })
     & $pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/build/New-ModulePackage.ps1') -ModuleFolder (Join-Path $PSScriptRoot 'out/Outpost') -OutputFolder (Join-Path $PSScriptRoot 'out')

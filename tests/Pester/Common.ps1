@@ -28,3 +28,8 @@ function Stop-TestResponder {
 
 # The shell that `-Extension sh` jobs need: the job-flow tests use POSIX sh commands.
 $script:IsPosix = -not ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop')
+
+# For a BeforeEach: skips the test, with the reason in the run's output, where jobs cannot be POSIX sh scripts.
+function Skip-UnlessPosixShell {
+    if (-not $script:IsPosix) { Set-ItResult -Skipped -Because 'it needs a POSIX sh (its jobs are shell scripts): Linux and macOS only' }
+}

@@ -2,10 +2,6 @@
 # The job cmdlets as a user drives them against a real responder on $TestDrive: submit, wait, receive,
 # list, cancel, remove, the errors they give and -AsJob.
 
-BeforeDiscovery {
-    . (Join-Path $PSScriptRoot 'Common.ps1')
-}
-
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-OutpostUnderTest
@@ -18,7 +14,9 @@ AfterAll {
     Remove-Module Outpost -ErrorAction SilentlyContinue
 }
 
-Describe 'Submit, wait, receive' -Skip:(-not $IsPosix) {
+Describe 'Submit, wait, receive' {
+    BeforeEach { Skip-UnlessPosixShell }
+
     It 'runs a command and pipes into Wait-OutpostJob and Receive-OutpostJob' {
         $out = Submit-OutpostJob -Path $Share -Command 'echo hello-pester' -Extension sh | Wait-OutpostJob -Timeout 30 | Receive-OutpostJob
         $out | Should -Be 'hello-pester'
@@ -66,7 +64,9 @@ Describe 'Submit, wait, receive' -Skip:(-not $IsPosix) {
     }
 }
 
-Describe 'Listing, cancelling and removing jobs' -Skip:(-not $IsPosix) {
+Describe 'Listing, cancelling and removing jobs' {
+    BeforeEach { Skip-UnlessPosixShell }
+
     It 'cancels a running job through Get-OutpostJob -State Running | Stop-OutpostJob' {
         $job = Submit-OutpostJob -Path $Share -Command 'sleep 30' -Extension sh -Lane 2
         $deadline = [datetime]::UtcNow.AddSeconds(20)
@@ -115,7 +115,8 @@ Describe 'Job errors' {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
-    It 'gives OperationTimeout when a wait runs out' -Skip:(-not $IsPosix) {
+    It 'gives OperationTimeout when a wait runs out' {
+        Skip-UnlessPosixShell
         Suspend-OutpostResponder -Path $Share -Confirm:$false
         try {
             $job = Submit-OutpostJob -Path $Share -Command 'echo' -Extension sh
@@ -127,7 +128,9 @@ Describe 'Job errors' {
     }
 }
 
-Describe 'Submit-OutpostJob -AsJob' -Skip:(-not $IsPosix) {
+Describe 'Submit-OutpostJob -AsJob' {
+    BeforeEach { Skip-UnlessPosixShell }
+
     It 'works with Wait-Job and Receive-Job' {
         $psJob = Submit-OutpostJob -Path $Share -Command 'echo as-job' -Extension sh -AsJob
         $psJob | Wait-Job -Timeout 30 | Out-Null

@@ -97,6 +97,7 @@ namespace Outpost.Tests.Cli
         [Fact]
         public void Run_serves_until_STOP_and_exits_0()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "outpost.dll")}\" run --dir \"{share}\" --poll 100ms --quiet")

@@ -61,6 +61,7 @@ namespace Outpost.Tests.Engine
         [Fact]
         public async Task Timeout_kills_grandchildren_too()
         {
+            HostRequirements.RequireLinux("it watches the job's process through /proc");
             await using var responder = new RunningResponder();
             string pidFile = Path.Combine(responder.SharePath, "..", "grandchild.pid");
             // The grandchild is a background process of a child shell: it must die with the job.
@@ -73,6 +74,7 @@ namespace Outpost.Tests.Engine
         [Fact]
         public async Task A_background_child_that_outlives_the_script_is_killed_afterwards()
         {
+            HostRequirements.RequireLinux("it watches the job's process through /proc");
             await using var responder = new RunningResponder();
             string pidFile = Path.Combine(responder.SharePath, "..", "straggler.pid");
             // Output redirected away, so the job's pipes close when the script exits.
@@ -161,6 +163,7 @@ namespace Outpost.Tests.Engine
         [Fact]
         public async Task Waiting_on_a_share_that_vanishes_is_a_connection_error_not_a_hang()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             Directory.CreateDirectory(share);

@@ -15,6 +15,7 @@ namespace Outpost.Tests.Engine
         [MemberData(nameof(Modes))]
         public async Task A_burst_of_jobs_from_many_submitters_runs_each_exactly_once(string mode)
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string ledger = folder.Combine("ran.txt");
             var random = new Random(7);

@@ -55,6 +55,7 @@ namespace Outpost.Tests.Hosting
         [InlineData(ServiceScope.AllUsers, ServiceTrigger.Startup)]
         public void The_task_scheduler_xml_has_the_trigger_principal_settings_and_command(ServiceScope scope, ServiceTrigger trigger)
         {
+            HostRequirements.RequireUnix("it splits the Windows command line with a /bin/sh child");
             using var folder = new TempFolder();
             var spec = Spec(folder, scope, trigger);
             var xml = XDocument.Parse(ServiceDefinitions.TaskSchedulerXml(spec));

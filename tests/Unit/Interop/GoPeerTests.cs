@@ -48,6 +48,7 @@ namespace Outpost.Tests.Interop
         [Fact]
         public async Task Outpost_submitter_against_a_Go_responder()
         {
+            HostRequirements.RequirePosixShell();
             string peer = Peer();
             using var home = new TempFolder();
             string share = home.Combine("share");

@@ -12,6 +12,12 @@ namespace Outpost.Tests.Support
             if (OperatingSystem.IsWindows()) Assert.Skip("needs a POSIX sh: the test's jobs are shell scripts (Linux and macOS)");
         }
 
+        /// <summary>The test runs a job of this extension: POSIX shell jobs need Linux or macOS.</summary>
+        public static void RequireInterpreterFor(string extension)
+        {
+            if (extension is "sh" or "bash" or "zsh" or "dash" or "ksh") RequirePosixShell();
+        }
+
         /// <summary>The test checks Linux behaviour: /proc, systemd, Linux-only file-system semantics.</summary>
         public static void RequireLinux(string what)
         {

@@ -42,6 +42,7 @@ namespace Outpost.Tests.Support
 
         public OutpostJob Submit(string script, string ext = "sh", Action<JobSubmission>? configure = null)
         {
+            HostRequirements.RequireInterpreterFor(ext);
             var submission = JobSubmission.FromText(script, ext);
             configure?.Invoke(submission);
             return Target.Submit(submission);

@@ -35,6 +35,7 @@ namespace Outpost.Tests.Survival
         [Fact]
         public void Random_kill_9_across_200_jobs_loses_nothing_and_runs_nothing_twice()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             Directory.CreateDirectory(share);
@@ -109,6 +110,7 @@ namespace Outpost.Tests.Survival
         [Fact]
         public void A_job_that_asks_to_be_retried_runs_again_after_a_crash()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             Directory.CreateDirectory(share);
