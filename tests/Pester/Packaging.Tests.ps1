@@ -91,39 +91,29 @@ Describe 'The package' {
 }
 
 Describe 'Installing the package from a folder repository' {
-    It 'Save-PSResource saves a copy that imports in a fresh pwsh and runs a job' {
-        $dest = Join-Path $TestDrive 'saved-psresource'
-        $share = Join-Path $TestDrive 'share-save-psresource'
+    It '<Tool> saves a copy that imports in a fresh pwsh and runs a job' -ForEach @(
+        @{ Tool = 'Save-PSResource'; Register = 'Register-PSResourceRepository -Name $name -Uri $args[0] -Trusted'
+           Save = 'Save-PSResource -Name Outpost -Repository $name -Path $args[1] -TrustRepository'; Unregister = 'Unregister-PSResourceRepository -Name $name' }
+        @{ Tool = 'Save-Module'; Register = 'Register-PSRepository -Name $name -SourceLocation $args[0] -InstallationPolicy Trusted'
+           Save = 'Save-Module -Name Outpost -Repository $name -Path $args[1]'; Unregister = 'Unregister-PSRepository -Name $name' }
+    ) {
+        $dest = Join-Path $TestDrive "saved-$Tool"
+        $share = Join-Path $TestDrive "share-$Tool"
         New-Item -ItemType Directory $dest | Out-Null
-        $out = Invoke-FreshPwsh -Arguments $Repository, $dest -Script @'
-$ErrorActionPreference = 'Stop'
-$name = 'OutpostTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-Register-PSResourceRepository -Name $name -Uri $args[0] -Trusted
-try { Save-PSResource -Name Outpost -Repository $name -Path $args[1] -TrustRepository }
-finally { Unregister-PSResourceRepository -Name $name }
-'@
+        # A repository registered under a throw-away name and unregistered again: on Windows the
+        # registration store is the user's own.
+        $out = Invoke-FreshPwsh -Arguments $Repository, $dest -Script @"
+`$ErrorActionPreference = 'Stop'
+`$name = 'OutpostTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+$Register
+try { $Save }
+finally { $Unregister }
+"@
         $manifest = Join-Path $dest "Outpost/$Version/Outpost.psd1"
         Test-Path -LiteralPath $manifest | Should -BeTrue -Because ($out -join "`n")
         $ran = Invoke-FreshPwsh -Script $DriveAJob -Arguments $manifest, $share
         $ran | Should -Contain 'ran:from-the-package'
         $ran | Should -Contain "base:$(Split-Path $manifest -Parent)"
-    }
-
-    It 'Save-Module (PowerShellGet) saves a copy that imports in a fresh pwsh and runs a job' {
-        $dest = Join-Path $TestDrive 'saved-module'
-        $share = Join-Path $TestDrive 'share-save-module'
-        New-Item -ItemType Directory $dest | Out-Null
-        $out = Invoke-FreshPwsh -Arguments $Repository, $dest -Script @'
-$ErrorActionPreference = 'Stop'
-$name = 'OutpostTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-Register-PSRepository -Name $name -SourceLocation $args[0] -InstallationPolicy Trusted
-try { Save-Module -Name Outpost -Repository $name -Path $args[1] }
-finally { Unregister-PSRepository -Name $name }
-'@
-        $manifest = Join-Path $dest "Outpost/$Version/Outpost.psd1"
-        Test-Path -LiteralPath $manifest | Should -BeTrue -Because ($out -join "`n")
-        $ran = Invoke-FreshPwsh -Script $DriveAJob -Arguments $manifest, $share
-        $ran | Should -Contain 'ran:from-the-package'
     }
 
     Context 'into the per-user module path (redirected to $TestDrive)' {

@@ -28,3 +28,31 @@ Describe 'A responder job' {
         $status.Lanes.Count | Should -Be 2
     }
 }
+
+Describe 'Controlling a responder' {
+    It 'Stop-OutpostResponder stops the responder serving a share, and its job completes' {
+        $share = Join-Path $TestDrive 'stop-share'
+        $job = Start-TestResponder -Share $share -Name 'to-stop' -LaneCount 1
+        try {
+            Stop-OutpostResponder -Path $share -Confirm:$false
+            $job | Wait-Job -Timeout 30 | Out-Null
+            $job.State | Should -Be 'Completed'
+            (Get-OutpostStatus -Path $share).Available | Should -BeFalse
+        }
+        finally { Stop-TestResponder $job }
+    }
+
+    It 'Restart-OutpostResponder -WhatIf leaves the responder running' {
+        Restart-OutpostResponder -Path $Share -WhatIf
+        Test-Path (Join-Path $Share 'RESTART') | Should -BeFalse
+        $Responder.State | Should -Be 'Running'
+    }
+
+    It 'Register-OutpostResponder -WhatIf registers nothing, and Get-OutpostResponderRegistration lists what is registered' {
+        $before = @(Get-OutpostResponderRegistration -ErrorAction Stop)
+        Register-OutpostResponder -Path $Share -Name 'pester-whatif' -WhatIf
+        $after = @(Get-OutpostResponderRegistration -ErrorAction Stop)
+        $after.Count | Should -Be $before.Count
+        Unregister-OutpostResponder -Name 'pester-whatif' -WhatIf -ErrorAction SilentlyContinue
+    }
+}

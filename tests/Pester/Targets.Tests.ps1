@@ -34,3 +34,33 @@ Describe 'The target registry' {
         Remove-OutpostTarget -Name 'live' -Confirm:$false
     }
 }
+
+Describe 'Setting up and checking a target' {
+    It 'Initialize-OutpostTarget writes a target folder with its outpost.toml under -Root' {
+        $root = Join-Path $TestDrive 'targets'
+        $plan = Initialize-OutpostTarget -Root $root -Name 'init-vm' -Confirm:$false
+        $plan | Should -Not -BeNullOrEmpty
+        Test-Path -LiteralPath $plan.ConfigPath | Should -BeTrue
+        (Resolve-Path -LiteralPath $plan.ConfigPath).ProviderPath | Should -BeLike "$((Resolve-Path $root).ProviderPath)*"
+    }
+
+    It 'Test-OutpostTarget finds a live share healthy, and -Quiet says so with $true' {
+        Test-OutpostTarget -Path $Share -Quiet | Should -BeTrue
+        $findings = @(Test-OutpostTarget -Path $Share)
+        $findings.Count | Should -BeGreaterThan 0
+    }
+
+    It 'Test-OutpostTarget -Quiet says $false for a folder no responder serves' {
+        $empty = Join-Path $TestDrive 'nobody-here'
+        New-Item -ItemType Directory -Path $empty | Out-Null
+        Test-OutpostTarget -Path $empty -Quiet -WarningAction SilentlyContinue | Should -BeFalse
+    }
+
+    It 'New-OutpostKey writes a key pair into -Folder' {
+        $folder = Join-Path $TestDrive 'keys'
+        $key = New-OutpostKey -Name pester -Folder $folder -Confirm:$false
+        $key | Should -Not -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $folder -File).Count | Should -BeGreaterOrEqual 2
+    }
+}
+
