@@ -43,14 +43,24 @@ function Get-NuGetPackageFolder {
     ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
 }
 
-# The restored PowerShell tool's folder (its pwsh runs Pester and the .ps1 jobs of the tests' responders).
+# The restored PowerShell tool's folder: its pwsh.dll runs anywhere under `dotnet`; its native launchers
+# (win/pwsh.exe, unix/pwsh) are x64 builds for Windows and Linux.
 function Get-ToolPwshFolder {
     $version = (Get-Content -Raw .config/dotnet-tools.json | ConvertFrom-Json).tools.powershell.version
     $flavour = if ($onWindows) { 'win' } else { 'unix' }
     $folder = Join-Path (Get-NuGetPackageFolder) "powershell/$version/tools/net10.0/any/$flavour"
-    $exe = Join-Path $folder $(if ($onWindows) { 'pwsh.exe' } else { 'pwsh' })
-    if (-not (Test-Path -LiteralPath $exe)) { throw "pwsh $version was not found at $exe after 'dotnet tool restore'" }
+    if (-not (Test-Path -LiteralPath (Join-Path $folder 'pwsh.dll'))) { throw "pwsh $version was not found in $folder after 'dotnet tool restore'" }
     $folder
+}
+
+# The restored pwsh as a command and its leading arguments: the native launcher where it runs (x64
+# Windows and Linux), else `dotnet pwsh.dll` (macOS, Arm). Callers wrap it in @().
+function Get-ToolPwshCommand {
+    $folder = Get-ToolPwshFolder
+    $x64 = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'X64'
+    if ($x64 -and $onWindows) { return Join-Path $folder 'pwsh.exe' }
+    if ($x64 -and $IsLinux) { return Join-Path $folder 'pwsh' }
+    'dotnet', (Join-Path $folder 'pwsh.dll')
 }
 
 function Invoke-XunitSuite {
@@ -76,23 +86,27 @@ function Invoke-PesterSuite {
     }
     # A child process: the binary module loads once per process, so each run gets a clean one. In Windows
     # PowerShell the suite runs in Windows PowerShell; elsewhere in the restored pwsh.
-    $shell = if ($PSVersionTable.PSEdition -eq 'Desktop') { Join-Path $PSHOME 'powershell.exe' } else { Join-Path (Get-ToolPwshFolder) $(if ($onWindows) { 'pwsh.exe' } else { 'pwsh' }) }
-    & $shell -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/test/Invoke-PesterSuite.ps1') -PesterManifest $pester -Path (Join-Path $PSScriptRoot 'tests/Pester') | Out-Host
+    $shell = @(if ($PSVersionTable.PSEdition -eq 'Desktop') { Join-Path $PSHOME 'powershell.exe' } else { Get-ToolPwshCommand })
+    $leading = @($shell | Select-Object -Skip 1)
+    & $shell[0] @leading -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/test/Invoke-PesterSuite.ps1') -PesterManifest $pester -Path (Join-Path $PSScriptRoot 'tests/Pester') | Out-Host
     [bool]$LASTEXITCODE
 }
 
 function New-Package {
     $ErrorActionPreference = 'Continue'
     # Publish-PSResource lives in PowerShell 7.4+; Windows PowerShell uses the restored pwsh for this step.
-    $pwsh = Join-Path (Get-ToolPwshFolder) $(if ($onWindows) { 'pwsh.exe' } else { 'pwsh' })
-    & $pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/build/New-ModulePackage.ps1') -ModuleFolder (Join-Path $PSScriptRoot 'out/Outpost') -OutputFolder (Join-Path $PSScriptRoot 'out')
+    $pwsh = @(Get-ToolPwshCommand)
+    $leading = @($pwsh | Select-Object -Skip 1)
+    & $pwsh[0] @leading -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/build/New-ModulePackage.ps1') -ModuleFolder (Join-Path $PSScriptRoot 'out/Outpost') -OutputFolder (Join-Path $PSScriptRoot 'out')
     if ($LASTEXITCODE) { throw "packing out/Outpost failed (exit $LASTEXITCODE)" }
 }
 
 if ($Test -or $Package) {
     Invoke-Dotnet tool restore
-    # On PATH for this run: responders started by the tests map .ps1 jobs to pwsh.
-    $env:PATH = (Get-ToolPwshFolder) + [IO.Path]::PathSeparator + $env:PATH
+    # On PATH for this run where its launcher runs: responders started by the tests map .ps1 jobs to pwsh.
+    # (On macOS the pwsh already on PATH serves them.)
+    $launcher = @(Get-ToolPwshCommand)
+    if ($launcher.Count -eq 1) { $env:PATH = (Split-Path $launcher[0]) + [IO.Path]::PathSeparator + $env:PATH }
 }
 if (-not $NoBuild) {
     Invoke-Dotnet build Outpost.sln -c $Configuration --nologo -v q '-clp:NoSummary'
