@@ -47,7 +47,7 @@ namespace Outpost.Core.Dispatch
             var header = TimeoutHeader.Parse(request.Extension, request.Content);
             string? refusal = interpreter is null
                 ? $"no interpreter configured for .{request.Extension}"
-                : header.Error;
+                : header.Error ?? CmdWorkingFolder.Refusal(interpreter, request.WorkingDirectory);
             if (refusal != null)
                 return Refuse(outcome, request, stdout, stderr, refusal);
 
