@@ -105,6 +105,8 @@ namespace Outpost.Core.Dispatch
                     if (await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false) != finished)
                         copyStop.Cancel();
                     await Task.WhenAll(copyOut, copyErr).ConfigureAwait(false);
+                    if (tree.ContainmentError != null)
+                        OutputCapture.AppendNote(request.StderrPath, $"note: the job's processes were not in a Job Object ({tree.ContainmentError}); they were killed as a process tree\n", stderr);
                 }
             }
             tree.KillStragglers();
