@@ -26,13 +26,7 @@ namespace Outpost.Core.Dispatch
             _scriptFolder = scriptFolder;
         }
 
-        public static string CreatePrivateScriptFolder()
-        {
-            string folder = Path.Combine(Path.GetTempPath(), "outpost-" + Guid.NewGuid().ToString("N").Substring(0, 12));
-            Directory.CreateDirectory(folder);
-            UnixFile.TrySetMode(folder, Convert.ToInt32("700", 8));
-            return folder;
-        }
+        public static string CreatePrivateScriptFolder() => PrivateScriptFolder.Create();
 
         public async Task<DispatchOutcome> RunAsync(DispatchRequest request, CancellationToken cancel, CancellationToken interrupt)
         {
