@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO;
 using Outpost.Core.Trust;
 using Outpost.Tests.Support;
@@ -8,23 +7,7 @@ namespace Outpost.Tests.Cli
     /// <summary>outpost key new / submit --sign against a responder that requires signatures, as real processes.</summary>
     public class KeyAndSignTests
     {
-        private static (int Exit, string Stdout, string Stderr) RunCli(string arguments, string? stdin = null)
-        {
-            var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "outpost.dll") + " " + arguments)
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-            };
-            info.Environment["OUTPOST_TARGETS"] = Path.Combine(Path.GetTempPath(), "no-such-targets-" + Guid.NewGuid() + ".toml");
-            info.Environment.Remove("OUTPOST_DIR");
-            info.Environment.Remove("OUTPOST_TARGET");
-            using var process = Process.Start(info)!;
-            if (stdin != null) process.StandardInput.Write(stdin);
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(120_000)) { process.Kill(true); throw new TimeoutException("outpost " + arguments); }
-            return (process.ExitCode, stdout.Result, stderr.Result);
-        }
+        private static (int Exit, string Stdout, string Stderr) RunCli(string arguments, string? stdin = null) => CliTests.RunCli(arguments, stdin);
 
         [Fact]
         public async Task A_key_from_the_cli_signs_jobs_a_signing_responder_runs()
