@@ -143,7 +143,7 @@ namespace Outpost.Tests.Hosting
         }
 
         /// <summary>systemd's splitting of ExecStart (double quotes, C escapes, %% and $$ undoubled).</summary>
-        private static List<string> SystemdWords(string line)
+        internal static List<string> SystemdWords(string line)
         {
             var words = new List<string>();
             var word = new System.Text.StringBuilder();
