@@ -141,3 +141,28 @@ $failure[0].TargetObject.Definition
         }
     }
 }
+
+# These run only on a Windows host (this repo's CI machine is Linux, so they are unproven there).
+Describe 'On a Windows host' -Skip:(-not $IsWindows) {
+    It 'runs a cmd job with non-ASCII environment values and output in UTF-8' {
+        $job = Submit-OutpostJob -Path $Share -Command '@echo %V%' -Extension cmd -Environment @{ V = 'café – ü' } -Wait -TimeoutSec 60
+        $job.Result.ExitCode | Should -Be 0 -Because ($job | Receive-OutpostJob -Stream Stderr | Out-String)
+        $job | Receive-OutpostJob | Should -Be 'café – ü'
+    }
+
+    It 'registers a CurrentUser task with Task Scheduler, lists it and removes it' {
+        $serviceShare = Join-Path $TestDrive 'task-share'
+        New-Item -ItemType Directory -Path $serviceShare | Out-Null
+        $registration = Register-OutpostResponder -Path $serviceShare -ServiceName pester-win -Confirm:$false -ErrorAction Stop
+        try {
+            $registration.Manager | Should -Be 'TaskScheduler'
+            $registration.Definition | Should -Match '<LogonTrigger>'
+            $registration.Definition | Should -Match '<UserId>S-1-'
+            (Get-OutpostResponderRegistration | Where-Object Name -eq 'outpost-pester-win') | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            Unregister-OutpostResponder -Name outpost-pester-win -Confirm:$false -ErrorAction Continue
+        }
+        (Get-OutpostResponderRegistration | Where-Object Name -eq 'outpost-pester-win') | Should -BeNullOrEmpty
+    }
+}

@@ -23,7 +23,7 @@ namespace Outpost.Core.Client
         /// code page unless changed; the submitter cannot know that page, so cmd jobs switch to UTF-8 first.
         /// </summary>
         // chcp sets the active console code page, used by cmd for batch lines and output: https://learn.microsoft.com/windows-server/administration/windows-commands/chcp
-        public const string CmdUtf8Line = "@chcp 65001 >nul";
+        public const string CmdUtf8Line = "@chcp 65001 >nul 2>nul";
 
         public static byte[] Compose(JobSubmission job)
         {
