@@ -93,6 +93,10 @@ namespace Outpost.Core.Dispatch
 
         public void Dispose()
         {
+            // A read still blocked on a pipe (abandoned after a kill) keeps the handle alive until it returns:
+            // SafeHandle closes it then, so disposing here neither blocks nor leaks.
+            StandardOutput.Dispose();
+            StandardError.Dispose();
             _wait.Unregister(null);
             _exitHandle.Dispose();
             if (_process != IntPtr.Zero) CloseHandle(_process);
