@@ -54,6 +54,8 @@ namespace Outpost.Cli
             }
 
             var target = new OutpostTarget(Program.ShareFrom(args));
+            if (!ServedExtensions.Require(target, submission.Extension))
+                Console.Error.WriteLine("outpost submit: warning: " + ServedExtensions.Unchecked(target, submission.Extension));
             var job = target.Submit(submission);
             if (args.Flag("no-wait"))
             {

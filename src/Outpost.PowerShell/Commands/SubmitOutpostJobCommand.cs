@@ -78,6 +78,8 @@ namespace Outpost.PowerShell.Commands
             {
                 target = ResolveTarget(Target, Path);
                 submission = BuildSubmission(target);
+                if (!ServedExtensions.Require(target, submission.Extension))
+                    WriteWarning(ServedExtensions.Unchecked(target, submission.Extension));
             }
             catch (OutpostException e)
             {
