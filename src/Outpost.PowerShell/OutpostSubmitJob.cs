@@ -47,7 +47,7 @@ namespace Outpost.PowerShell
                         Output.Add(PSObject.AsPSObject(line));
                 using (var stderr = _target.OpenOutput(done, OutputStreamKind.Stderr))
                     foreach (string line in OutputText.ReadLines(stderr, new System.Text.UTF8Encoding(false)))
-                        Error.Add(new ErrorRecord(new RemoteException(line), "OutpostJobStderr", ErrorCategory.NotSpecified, done.Stem));
+                        Error.Add(StderrRecord.For(line, done.Stem));
                 var result = done.Result!;
                 if (StopRequested && result.Cancelled) Finish(JobState.Stopped);
                 else if (result.Succeeded) Finish(JobState.Completed);
