@@ -54,8 +54,8 @@ namespace Outpost.Cli
             }
 
             var target = new OutpostTarget(Program.ShareFrom(args));
-            if (!ServedExtensions.Require(target, submission.Extension))
-                Console.Error.WriteLine("outpost submit: warning: " + ServedExtensions.Unchecked(target, submission.Extension));
+            if (ServedExtensions.Check(target, submission.Extension) is string notice)
+                Console.Error.WriteLine("outpost submit: warning: " + notice);
             var job = target.Submit(submission);
             if (args.Flag("no-wait"))
             {

@@ -103,15 +103,19 @@ namespace Outpost.PowerShell
         protected abstract void RequestStop();
 
         /// <summary>
-        /// Ends the job. A failure's reason lands in JobStateInfo.Reason and, unless the work already wrote
-        /// it, once in the error stream (what Receive-Job shows).
+        /// Ends the job. A failure's reason lands in JobStateInfo.Reason, which Receive-Job reports itself (as
+        /// JobStateFailed, the reason as its exception), so it is not also put in the error stream, as ThreadJob
+        /// does. Only where the reason cannot be set does it go to the error stream instead.
         /// </summary>
         protected void Finish(JobState state, Exception? reason = null)
         {
-            if (reason != null && state == JobState.Failed && !Reported(reason))
-                Error.Add(ErrorCategories.Record(reason, "OutpostJobFailed", Name));
             if (reason != null && SetJobStateWithReason != null) SetJobStateWithReason.Invoke(this, new object[] { state, reason });
-            else SetJobState(state);
+            else
+            {
+                if (reason != null && state == JobState.Failed && !Reported(reason))
+                    Error.Add(ErrorCategories.Record(reason, "OutpostJobFailed", Name));
+                SetJobState(state);
+            }
             _finished.Set();
         }
 

@@ -18,22 +18,24 @@ namespace Outpost.Core.Client
                 .Where(e => e.Length > 0).Distinct(System.StringComparer.Ordinal).ToList();
 
         /// <summary>Throws ExtensionNotServed when the target's advertisement does not list <paramref name="extension"/>.</summary>
-        /// <returns>true when checked; false when the target advertises nothing to check against.</returns>
-        public static bool Require(OutpostTarget target, string extension)
+        /// <returns>
+        /// null when the extension is served (or there is no share at all, which submitting reports); a warning
+        /// to show when the target advertises nothing to check against.
+        /// </returns>
+        public static string? Check(OutpostTarget target, string extension)
         {
+            if (!System.IO.Directory.Exists(target.Path)) return null;
             var advertisement = target.CheckProtocolVersion();
-            if (advertisement == null) return false;
-            var served = Of(advertisement);
-            if (served.Count == 0) return false;
+            var served = advertisement == null ? new List<string>() : Of(advertisement);
+            if (served.Count == 0) return Unchecked(target, extension);
             // Ordinal, as the responder's own lookup: .SH is not .sh to it.
-            if (served.Contains(extension, System.StringComparer.Ordinal)) return true;
+            if (served.Contains(extension, System.StringComparer.Ordinal)) return null;
             throw new OutpostException("ExtensionNotServed", OutpostErrorKind.InvalidArgument,
                 $"the responder of {target.Name} does not run .{extension} jobs; it runs {string.Join(", ", served.Select(e => "." + e))} " +
                 $"(from {target.Layout.DispatchFile}); give one of those as the extension", extension);
         }
 
-        /// <summary>What to tell a user when <see cref="Require"/> returned false.</summary>
-        public static string Unchecked(OutpostTarget target, string extension) =>
+        private static string Unchecked(OutpostTarget target, string extension) =>
             $"{target.Name} has no responder advertisement (inbox/dispatch.txt) yet, so .{extension} could not be checked; " +
             "the job is queued and a responder that cannot run it will answer with exit 125";
     }

@@ -71,8 +71,7 @@ namespace Outpost.PowerShell.Commands
             {
                 target = ResolveTarget(Target, Path);
                 submission = BuildSubmission(target);
-                if (!ServedExtensions.Require(target, submission.Extension))
-                    WriteWarning(ServedExtensions.Unchecked(target, submission.Extension));
+                if (ServedExtensions.Check(target, submission.Extension) is string notice) WriteWarning(notice);
             }
             catch (OutpostException e)
             {
