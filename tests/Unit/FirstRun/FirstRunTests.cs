@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Outpost.Core;
@@ -14,21 +13,8 @@ namespace Outpost.Tests.FirstRun
     /// <summary>The Core side of what a first-time user tripped over (issue 20) and of the stop reason (issue 19).</summary>
     public class FirstRunTests
     {
-        private static (int Exit, string Stdout, string Stderr) RunCli(string arguments, string stdin)
-        {
-            var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "outpost.dll") + " " + arguments)
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-            };
-            info.Environment["OUTPOST_TARGETS"] = Path.Combine(Path.GetTempPath(), "no-such-targets-" + Guid.NewGuid() + ".toml");
-            using var process = Process.Start(info)!;
-            process.StandardInput.Write(stdin);
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(120_000)) { process.Kill(true); throw new TimeoutException("outpost " + arguments); }
-            return (process.ExitCode, stdout.Result, stderr.Result);
-        }
+        private static (int Exit, string Stdout, string Stderr) RunCli(string arguments, string stdin) =>
+            Cli.CliTests.RunCli(arguments, stdin);
 
         [Fact]
         public async Task Submit_refuses_an_extension_the_target_does_not_advertise_and_queues_nothing()
