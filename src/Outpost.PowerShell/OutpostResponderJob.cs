@@ -29,7 +29,7 @@ namespace Outpost.PowerShell
         private Responder? _responder;
         private Task? _run;
         private Runspace? _session;
-        private string _status = "starting";
+        private volatile string _status = "starting";
 
         public OutpostResponderJob(string command, ResponderOptions options, bool supervise = false)
             : base(command, TargetNames.NameForPath(options.SharePath), "OutpostResponder")

@@ -62,7 +62,7 @@ namespace Outpost.PowerShell
         /// <summary>A few words for a responder job's StatusMessage.</summary>
         public static string Status(ResponderStopReason reason) => reason switch
         {
-            ResponderStopReason.StopRequested => "stopped (Stop-Job)",
+            ResponderStopReason.StopRequested => "stopped (stop requested)",
             ResponderStopReason.StopSentinel => "stopped (STOP sentinel)",
             ResponderStopReason.RestartSentinel => "restart requested (exit 75)",
             ResponderStopReason.ShareUnavailable => "share unavailable (exit 74)",

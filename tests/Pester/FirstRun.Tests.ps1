@@ -199,6 +199,19 @@ Describe 'A cancel while no responder runs (item 12)' {
 }
 
 Describe 'Job2 practice (issue 19)' {
+    BeforeDiscovery { $script:HasPs1 = [bool](Get-Command pwsh, powershell -CommandType Application -ErrorAction SilentlyContinue) }
+
+    It 'HasMoreData counts every stream a job writes, not only output, errors and warnings' -Skip:(-not $HasPs1) {
+        $job = Invoke-OutpostCommand -Path $Share -ScriptBlock { Write-Information 'note'; Write-Verbose 'detail' -Verbose } -AsJob
+        $job | Wait-Job -Timeout 60 | Out-Null
+        $job.State | Should -Be 'Completed'
+        $job.Output.Count + $job.Error.Count + $job.Warning.Count | Should -Be 0
+        $job.HasMoreData | Should -BeTrue
+        $job | Receive-Job -InformationAction SilentlyContinue -Verbose:$false 4>$null 6>$null | Out-Null
+        $job.HasMoreData | Should -BeFalse
+        $job | Remove-Job
+    }
+
     It 'a failed submit job carries its reason in JobStateInfo.Reason and says it once' {
         $job = Submit-OutpostJob -Path $Share -Command 'exit 3' -Extension sh -AsJob
         $job | Wait-Job -Timeout 30 | Out-Null
