@@ -70,7 +70,7 @@ namespace Outpost.PowerShell
                 {
                     int exit = await new Core.Hosting.Supervisor(new Core.Hosting.SupervisorOptions { SharePath = _options.SharePath },
                             new Core.Hosting.InProcessRunner(() => _responder = new Responder(_options, OnEvent)),
-                            e => Output.Add(PSObject.AsPSObject(e)))
+                            OnSupervisorEvent)
                         .RunAsync(Abandoned).ConfigureAwait(false);
                     ExitCode = exit;
                     _status = "stopped";
@@ -107,6 +107,14 @@ namespace Outpost.PowerShell
                 try { _started.Set(); }
                 catch (ObjectDisposedException) { }
             }
+        }
+
+        private void OnSupervisorEvent(Core.Hosting.SupervisorEvent e)
+        {
+            Output.Add(PSObject.AsPSObject(e));
+            if (e.Kind == Core.Hosting.SupervisorEventKind.WaitingForShare) _status = "waiting for the share";
+            else if (e.Kind == Core.Hosting.SupervisorEventKind.BackingOff) _status = "backing off: " + e.Message;
+            else if (e.Kind == Core.Hosting.SupervisorEventKind.Restarting) _status = "restarting";
         }
 
         protected override void RequestStop() => Abandon();
