@@ -45,7 +45,7 @@ namespace Outpost.PowerShell
             switch (reason)
             {
                 case ResponderStopReason.ShareUnavailable:
-                    string why = message.Length > 0 && message.Contains(share) ? message : $"the shared folder {share} is not available ({message})";
+                    string why = message.Contains(share) ? message : $"the shared folder {share} is not available";
                     return new OutpostException("ShareUnavailable", OutpostErrorKind.ConnectionError,
                         $"{why}; the responder stopped with exit {exit}", share);
                 case ResponderStopReason.RestartSentinel:

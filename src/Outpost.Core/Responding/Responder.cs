@@ -188,7 +188,7 @@ namespace Outpost.Core.Responding
                 }
                 if (stop.IsCancellationRequested) return (ResponderStopReason.StopRequested, "stop requested");
                 if (!Directory.Exists(_layout.Root) || !Directory.Exists(_layout.Inbox))
-                    return (ResponderStopReason.ShareUnavailable, "shared folder is no longer available");
+                    return (ResponderStopReason.ShareUnavailable, $"shared folder {_layout.Root} is no longer available");
                 if (File.Exists(_layout.Sentinel(Wire.StopSentinel))) return (ResponderStopReason.StopSentinel, "STOP sentinel observed");
                 if (File.Exists(_layout.Sentinel(Wire.RestartSentinel))) return (ResponderStopReason.RestartSentinel, "RESTART sentinel observed");
                 if (laneTasks.Any(t => t.IsFaulted)) throw laneTasks.First(t => t.IsFaulted).Exception!.GetBaseException();

@@ -159,6 +159,7 @@ namespace Outpost.Tests.Engine
                 return !Directory.Exists(responder.SharePath);
             }, TimeSpan.FromSeconds(10));
             Assert.Equal(ResponderStopReason.ShareUnavailable, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(responder.SharePath, responder.Responder.StopMessage);
         }
 
         [Fact]
