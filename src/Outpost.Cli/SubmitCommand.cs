@@ -61,6 +61,8 @@ namespace Outpost.Cli
             }
 
             var target = new OutpostTarget(Program.ShareFrom(args));
+            if (ServedExtensions.Check(target, submission.Extension) is string notice)
+                Console.Error.WriteLine("outpost submit: warning: " + notice);
             var job = target.Submit(submission);
             if (args.Flag("no-wait"))
             {
