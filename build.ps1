@@ -85,10 +85,12 @@ function Invoke-PesterSuite {
         throw "Pester 5.7.1 was not found at ${pester}: run 'dotnet build Outpost.sln' (it restores Pester) and try again"
     }
     # A child process: the binary module loads once per process, so each run gets a clean one. In Windows
-    # PowerShell the suite runs in Windows PowerShell; elsewhere in the restored pwsh.
+    # PowerShell the suite runs in Windows PowerShell; elsewhere in the restored pwsh. The driver is a
+    # script file with its paths as parameters (5.1 does not escape the quotes of a -Command argument),
+    # run with -ExecutionPolicy Bypass (a Windows client's default policy runs no scripts).
     $shell = @(if ($PSVersionTable.PSEdition -eq 'Desktop') { Join-Path $PSHOME 'powershell.exe' } else { Get-ToolPwshCommand })
     $leading = @($shell | Select-Object -Skip 1)
-    & $shell[0] @leading -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/test/Invoke-PesterSuite.ps1') -PesterManifest $pester -Path (Join-Path $PSScriptRoot 'tests/Pester') | Out-Host
+    & $shell[0] @leading -NoProfile -NonInteractive -ExecutionPolicy Bypass -File (Join-Path $PSScriptRoot 'tools/test/Invoke-PesterSuite.ps1') -PesterManifest $pester -Path (Join-Path $PSScriptRoot 'tests/Pester') | Out-Host
     [bool]$LASTEXITCODE
 }
 
@@ -97,7 +99,7 @@ function New-Package {
     # Publish-PSResource lives in PowerShell 7.4+; Windows PowerShell uses the restored pwsh for this step.
     $pwsh = @(Get-ToolPwshCommand)
     $leading = @($pwsh | Select-Object -Skip 1)
-    & $pwsh[0] @leading -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tools/build/New-ModulePackage.ps1') -ModuleFolder (Join-Path $PSScriptRoot 'out/Outpost') -OutputFolder (Join-Path $PSScriptRoot 'out')
+    & $pwsh[0] @leading -NoProfile -NonInteractive -ExecutionPolicy Bypass -File (Join-Path $PSScriptRoot 'tools/build/New-ModulePackage.ps1') -ModuleFolder (Join-Path $PSScriptRoot 'out/Outpost') -OutputFolder (Join-Path $PSScriptRoot 'out')
     if ($LASTEXITCODE) { throw "packing out/Outpost failed (exit $LASTEXITCODE)" }
 }
 
