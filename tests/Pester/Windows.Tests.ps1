@@ -143,7 +143,11 @@ $failure[0].TargetObject.Definition
 }
 
 # These run only on a Windows host (this repo's CI machine is Linux, so they are unproven there).
-Describe 'On a Windows host' -Skip:(-not $IsWindows) {
+Describe 'On a Windows host' {
+    BeforeEach {
+        if (-not ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop')) { Set-ItResult -Skipped -Because 'it needs Windows (cmd code pages and Task Scheduler)' }
+    }
+
     It 'runs a cmd job with non-ASCII environment values and output in UTF-8' {
         $job = Submit-OutpostJob -Path $Share -Command '@echo %V%' -Extension cmd -Environment @{ V = 'café – ü' } -Wait -TimeoutSec 60
         $job.Result.ExitCode | Should -Be 0 -Because ($job | Receive-OutpostJob -Stream Stderr | Out-String)
