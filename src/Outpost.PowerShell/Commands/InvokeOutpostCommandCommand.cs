@@ -19,7 +19,6 @@ namespace Outpost.PowerShell.Commands
         private RemoteCommand? _command;
         private RemoteFanOut? _fanOut;
         private readonly List<OutpostInvokeChildJob> _children = new List<OutpostInvokeChildJob>();
-        private readonly List<ErrorRecord> _terminating = new List<ErrorRecord>();
 
         [Parameter(Mandatory = true, Position = 0)]
         public ScriptBlock? ScriptBlock { get; set; }
@@ -107,10 +106,6 @@ namespace Outpost.PowerShell.Commands
                 return;
             }
             Guard(() => _fanOut!.Drain(this, untilDone: true));
-            // One destination: a remote throw ends the command, as Invoke-Command's does. Many: each
-            // was already reported for its target and the others went on.
-            if (_fanOut!.Count == 1 && _terminating.Count == 1) ThrowTerminatingError(_terminating[0]);
-            foreach (var record in _terminating) WriteError(record); // held while more input could follow
         }
 
         protected override void StopProcessing()
@@ -142,11 +137,14 @@ namespace Outpost.PowerShell.Commands
             return found;
         }
 
-        private void OnFinished(RemoteInvocation invocation, RemoteOutcome outcome, IRemoteStreams streams)
+        /// <summary>
+        /// A remote throw is an error record of its target, as PowerShell remoting reports it (not the end
+        /// of the command: -ErrorAction Stop makes it one), so the other targets go on and the record keeps
+        /// its position inside the script block.
+        /// </summary>
+        private static void OnFinished(RemoteInvocation invocation, RemoteOutcome outcome, IRemoteStreams streams)
         {
-            if (outcome.Terminating == null) return;
-            if (_fanOut!.Count == 1) _terminating.Add(outcome.Terminating);
-            else streams.Error(outcome.Terminating);
+            if (outcome.Terminating != null) streams.Error(outcome.Terminating);
         }
 
         private void Guard(Action drain)
