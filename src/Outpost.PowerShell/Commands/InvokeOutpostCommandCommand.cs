@@ -116,8 +116,9 @@ namespace Outpost.PowerShell.Commands
 
         /// <summary>
         /// Every target named by -Target and -Path of this input; a name that cannot be resolved is an error
-        /// for that name only. PSComputerName is the target's name: its registry name, or for an
-        /// unregistered -Path the full path (a registered path, as Get-OutpostTarget pipes it, gets its name).
+        /// for that name only. PSComputerName is the target's name: its registry name (or the -Target that
+        /// labels a -Path), or for an unregistered -Path the full path (a registered path, as
+        /// Get-OutpostTarget pipes it, gets its name).
         /// </summary>
         private IEnumerable<RemoteDestination> Destinations()
         {
@@ -131,9 +132,7 @@ namespace Outpost.PowerShell.Commands
                 }
                 catch (OutpostException e) { WriteFailure(e); }
             }
-            foreach (string name in Target ?? Array.Empty<string>()) Add(name, null);
-            foreach (string path in Path ?? Array.Empty<string>()) Add(null, path);
-            if (Target == null && Path == null) Add(null, null); // the default target, if one is set
+            foreach (var (name, path) in TargetAddresses.From(Target, Path)) Add(name, path);
             return found;
         }
 

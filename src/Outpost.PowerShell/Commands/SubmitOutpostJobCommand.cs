@@ -76,21 +76,13 @@ namespace Outpost.PowerShell.Commands
         protected override void ProcessRecord()
         {
             var submitted = new List<(OutpostTarget Target, OutpostJob Job)>();
-            foreach (var (name, path) in Addresses())
+            foreach (var (name, path) in TargetAddresses.From(Target, Path))
             {
                 var one = SubmitTo(name, path);
                 if (one != null) submitted.Add(one.Value);
             }
             // Several targets are waited for together: each result is written as it lands.
             if (Wait && submitted.Count > 0) new JobWaiting(WriteObject, WriteFailure, WriteProgress).Run(submitted, null, CancelToken);
-        }
-
-        /// <summary>Every -Target and -Path of this input (none: the default target); each one is a job of its own.</summary>
-        private IEnumerable<(string? Name, string? Path)> Addresses()
-        {
-            foreach (string name in Target ?? Array.Empty<string>()) yield return (name, null);
-            foreach (string path in Path ?? Array.Empty<string>()) yield return (null, path);
-            if (Target == null && Path == null) yield return (null, null);
         }
 
         /// <summary>Submits to one target; a failure is an error for that target only.</summary>
