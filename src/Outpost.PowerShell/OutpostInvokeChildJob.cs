@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using Outpost.Core.Client;
@@ -10,24 +9,20 @@ namespace Outpost.PowerShell
     /// <summary>
     /// Invoke-OutpostCommand -AsJob, one destination: a child job of <see cref="OutpostInvokeJob"/>, as
     /// Invoke-Command -AsJob has one child job per computer. The remote objects and records land in its
-    /// streams as they arrive; Stop-Job cancels the remote job. Self-contained on purpose (derives Job2
-    /// directly), so it keeps working whatever the other Outpost job types share.
+    /// streams as they arrive; Stop-Job cancels the remote job. Self-contained on purpose (derives
+    /// OutpostInvokeJobBase), so it keeps working whatever the other Outpost job types share.
     /// </summary>
-    public sealed class OutpostInvokeChildJob : Job2, IRemoteStreams
+    public sealed class OutpostInvokeChildJob : OutpostInvokeJobBase, IRemoteStreams
     {
-        private static readonly MethodInfo? SetStateWithReason = typeof(Job2).GetMethod("SetJobState",
-            BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, new[] { typeof(JobState), typeof(Exception) }, null);
-
         private readonly RemoteInvocation _invocation;
         private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
         private readonly ManualResetEventSlim _finished = new ManualResetEventSlim(false);
         private int _started;
         private volatile bool _stopRequested;
 
-        internal OutpostInvokeChildJob(string command, RemoteInvocation invocation) : base(command, invocation.Origin.TargetName)
+        internal OutpostInvokeChildJob(string command, RemoteInvocation invocation) : base(command, invocation.Origin.TargetName, "OutpostInvokeChild")
         {
             _invocation = invocation;
-            PSJobTypeName = "OutpostInvokeChild";
         }
 
         /// <summary>The Outpost job on the target, once submitted.</summary>
@@ -45,12 +40,6 @@ namespace Outpost.PowerShell
             Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
-        public override void StartJobAsync()
-        {
-            StartJob();
-            OnStartJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
-        }
-
         private void Run()
         {
             RemoteOutcome outcome;
@@ -65,18 +54,9 @@ namespace Outpost.PowerShell
 
         private void Finish(JobState state, Exception? reason)
         {
-            // JobStateInfo.Reason, as every PowerShell job gives it; the reference assembly hides the
-            // overload that takes it (Job2's protected SetJobState(state, reason)), hence reflection.
-            if (reason != null && SetStateWithReason != null)
-            {
-                try { SetStateWithReason.Invoke(this, new object[] { state, reason }); }
-                catch (TargetInvocationException) { SetJobState(state); }
-            }
-            else SetJobState(state);
+            SetFinalState(state, reason);
             _finished.Set();
         }
-
-        public override void StopJob() => StopJob(false, null);
 
         public override void StopJob(bool force, string? reason)
         {
@@ -93,32 +73,6 @@ namespace Outpost.PowerShell
             _abandon.CancelAfter(force ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
             _finished.Wait();
         }
-
-        public override void StopJobAsync() => StopJobAsync(false, null);
-
-        public override void StopJobAsync(bool force, string? reason) =>
-            ThreadPool.QueueUserWorkItem(_ =>
-            {
-                Exception? error = null;
-                try { StopJob(force, reason); }
-                catch (Exception e) { error = e; }
-                OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(error, false, null));
-            });
-
-        internal static bool IsFinished(JobState state) =>
-            state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped;
-
-        public override void SuspendJob() => throw NotSupported();
-        public override void SuspendJobAsync() => throw NotSupported();
-        public override void SuspendJob(bool force, string? reason) => throw NotSupported();
-        public override void SuspendJobAsync(bool force, string? reason) => throw NotSupported();
-        public override void ResumeJob() => throw NotSupported();
-        public override void ResumeJobAsync() => throw NotSupported();
-        public override void UnblockJob() => throw NotSupported();
-        public override void UnblockJobAsync() => throw NotSupported();
-
-        private static NotSupportedException NotSupported() =>
-            new NotSupportedException("Invoke-OutpostCommand jobs cannot be suspended, resumed or unblocked; Stop-Job cancels them");
 
         void IRemoteStreams.Output(object? value) => Output.Add(value == null ? null : PSObject.AsPSObject(value));
         void IRemoteStreams.Error(ErrorRecord record) => Error.Add(record);
