@@ -63,7 +63,7 @@ Describe 'Invoke-OutpostCommand on several targets' -Skip:(-not $HasPs1) {
     }
 
     It 'runs on all targets at once' {
-        $spans = Invoke-OutpostCommand -Path $Shares { $start = [datetime]::UtcNow; Start-Sleep -Seconds 3; [pscustomobject]@{ Start = $start; End = [datetime]::UtcNow } }
+        $spans = Invoke-OutpostCommand -Path $Shares { $start = [datetime]::UtcNow; Start-Sleep -Seconds 5; [pscustomobject]@{ Start = $start; End = [datetime]::UtcNow } }
         @($spans).Count | Should -Be 3
         # Every run started before any other ended: they overlapped.
         ($spans.Start | Measure-Object -Maximum).Maximum | Should -BeLessThan ($spans.End | Measure-Object -Minimum).Minimum
@@ -129,5 +129,13 @@ Describe 'Submit-OutpostJob to several targets' {
         @($jobs).Count | Should -Be 3
         ($jobs | ForEach-Object { $_.Result.ExitCode }) | Should -Be @(0, 0, 0)
         ($jobs | Receive-OutpostJob) | Should -Be @('fan', 'fan', 'fan')
+    }
+}
+
+Describe '-Target beside -Path' -Skip:(-not $HasPs1) {
+    It 'names each path by its -Target when given one for one, as a single -Path -Target always has' {
+        $out = Invoke-OutpostCommand -Path $Shares[2] -Target 'kiosk' { 'x' }
+        $out.PSComputerName | Should -Be 'kiosk'
+        $out.OutpostTarget | Should -Be 'kiosk'
     }
 }

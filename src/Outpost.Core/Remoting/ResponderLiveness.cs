@@ -37,7 +37,9 @@ namespace Outpost.Core.Remoting
                 : progress.LaneState == LaneState.Stopped
                     ? $"the responder of lane {job.Lane} has stopped"
                     : $"the last heartbeat of lane {job.Lane} is older than {Wire.LivenessWindowSeconds} s";
-            string where = progress.QueuePosition > 0 ? $"job {job.Stem} is still queued" : $"job {job.Stem} was picked up but has no result";
+            string where = progress.QueuePosition > 1 ? $"job {job.Stem} is queued at position {progress.QueuePosition}"
+                : progress.LaneState == LaneState.Busy ? $"job {job.Stem} was started but has no result"
+                : $"job {job.Stem} has no result";
             throw new OutpostException("NoLiveResponder", OutpostErrorKind.ConnectionError,
                 $"no live responder on {target.Name}: {why}; {where}. Start one (Start-OutpostResponder -Path {target.Path}), " +
                 "or give -WaitTimeoutSec to wait for one that is starting or whose share syncs slowly", job);
