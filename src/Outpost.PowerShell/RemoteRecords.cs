@@ -96,10 +96,12 @@ namespace Outpost.PowerShell
         {
             Set(output, "OutpostTarget", origin.TargetName);
             Set(output, "PSComputerName", origin.ComputerName);
+            // As remoting marks its output: table views then show the PSComputerName column by themselves.
+            Set(output, "PSShowComputerName", true);
             return output;
         }
 
-        private static void Set(PSObject output, string name, string value)
+        private static void Set(PSObject output, string name, object value)
         {
             if (output.Properties[name] != null) output.Properties.Remove(name);
             if (output.Properties[name] != null)
