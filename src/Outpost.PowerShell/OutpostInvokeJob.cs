@@ -1,73 +1,108 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using System.Threading.Tasks;
-using Outpost.Core;
-using Outpost.Core.Client;
 
 namespace Outpost.PowerShell
 {
-    /// <summary>Invoke-OutpostCommand -AsJob: the remote objects and records land in the job's streams as they arrive.</summary>
-    public sealed class OutpostInvokeJob : OutpostJobBase, IRemoteStreams
+    /// <summary>
+    /// Invoke-OutpostCommand -AsJob: one parent job with a child job per destination, as Invoke-Command
+    /// -AsJob gives. Receive-Job on it returns every child's results (each object tagged with its
+    /// PSComputerName); it runs at most ThrottleLimit children at a time; it is Completed when all are,
+    /// Failed when any failed (JobStateInfo.Reason is the first failure), Stopped after Stop-Job.
+    /// </summary>
+    public sealed class OutpostInvokeJob : OutpostInvokeJobBase
     {
-        private readonly OutpostTarget _target;
-        private readonly RemoteInvocation _invocation;
-        private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
+        private readonly List<OutpostInvokeChildJob> _children;
+        private readonly Queue<OutpostInvokeChildJob> _waiting;
+        private readonly int _throttle;
+        private readonly object _gate = new object();
+        private readonly ManualResetEventSlim _finished = new ManualResetEventSlim(false);
+        private int _running;
         private volatile bool _stopRequested;
 
-        internal OutpostInvokeJob(string command, OutpostTarget target, RemoteInvocation invocation)
-            : base(command, invocation.Job!.Stem, "OutpostInvoke")
+        internal OutpostInvokeJob(string command, IReadOnlyList<OutpostInvokeChildJob> children, int throttle) : base(command, null, "OutpostInvoke")
         {
-            _target = target;
-            _invocation = invocation;
+            _children = children.ToList();
+            _waiting = new Queue<OutpostInvokeChildJob>(_children);
+            _throttle = Math.Max(1, throttle);
+            foreach (var child in _children)
+            {
+                ChildJobs.Add(child);
+                child.StateChanged += OnChildStateChanged;
+            }
         }
 
-        public OutpostJob OutpostJob => _invocation.Job!;
-        public override string Location => _target.Name;
-        public override string StatusMessage => OutpostJob.State.ToString();
+        public override string Location => string.Join(", ", _children.Select(c => c.Location));
+        public override string StatusMessage => $"{_children.Count(c => IsFinished(c.JobStateInfo.State))}/{_children.Count} finished";
+        public override bool HasMoreData => _children.Any(c => c.HasMoreData);
 
-        public override void Start()
+        public override void StartJob()
         {
             SetJobState(JobState.Running);
-            Task.Run(() =>
-            {
-                try
-                {
-                    var (finished, terminating) = _invocation.Play(this, null, _abandon.Token);
-                    RemoteInvocation.ReportEnd(_target, finished, this);
-                    if (terminating != null) { Error.Add(terminating); Finish(JobState.Failed); }
-                    else if (_stopRequested && finished.Result!.Cancelled) Finish(JobState.Stopped);
-                    else Finish(finished.Result!.Succeeded ? JobState.Completed : JobState.Failed);
-                }
-                catch (OperationCanceledException) { Finish(JobState.Stopped); }
-                catch (OutpostException e)
-                {
-                    Error.Add(new ErrorRecord(e, e.ErrorId, ErrorCategory.ConnectionError, _target.Name));
-                    Finish(JobState.Failed);
-                }
-                catch (Exception e) { Finish(JobState.Failed, e); }
-            });
+            if (_children.Count == 0) Conclude();
+            else StartNext();
         }
 
-        protected override void RequestStop()
+        private void StartNext()
         {
-            _stopRequested = true;
-            try { _target.Cancel(OutpostJob.Lane, OutpostJob.Stem); }
-            catch (OutpostException) { _abandon.Cancel(); return; }
-            _abandon.CancelAfter(TimeSpan.FromSeconds(60));
+            while (true)
+            {
+                OutpostInvokeChildJob next;
+                lock (_gate)
+                {
+                    if (_stopRequested || _running >= _throttle || _waiting.Count == 0) return;
+                    next = _waiting.Dequeue();
+                    _running++;
+                }
+                next.StartJob();
+            }
         }
 
-        void IRemoteStreams.Output(object value) => Output.Add(PSObject.AsPSObject(value));
-        void IRemoteStreams.Error(ErrorRecord record) => Error.Add(record);
-        void IRemoteStreams.Warning(string message) => Warning.Add(new WarningRecord(message));
-        void IRemoteStreams.Verbose(string message) => Verbose.Add(new VerboseRecord(message));
-        void IRemoteStreams.Debug(string message) => Debug.Add(new DebugRecord(message));
-        void IRemoteStreams.Information(InformationRecord record) => Information.Add(record);
-        void IRemoteStreams.Text(string line) => Output.Add(PSObject.AsPSObject(line));
+        private void OnChildStateChanged(object? sender, JobStateEventArgs e)
+        {
+            if (!IsFinished(e.JobStateInfo.State)) return;
+            lock (_gate)
+            {
+                if (e.PreviousJobStateInfo.State != JobState.NotStarted) _running--;
+            }
+            StartNext();
+            if (_children.All(c => IsFinished(c.JobStateInfo.State))) Conclude();
+        }
+
+        private void Conclude()
+        {
+            lock (_gate)
+            {
+                if (_finished.IsSet) return;
+                _finished.Set();
+            }
+            var failed = _children.FirstOrDefault(c => c.JobStateInfo.State == JobState.Failed);
+            if (_stopRequested) SetJobState(JobState.Stopped);
+            else if (failed != null)
+            {
+                SetFinalState(JobState.Failed, failed.JobStateInfo.Reason ?? new InvalidOperationException($"the command failed on {failed.Location}"));
+            }
+            else SetJobState(JobState.Completed);
+        }
+
+        public override void StopJob(bool force, string? reason)
+        {
+            if (IsFinished(JobStateInfo.State)) return;
+            _stopRequested = true;
+            SetJobState(JobState.Stopping);
+            System.Threading.Tasks.Parallel.ForEach(_children, c => c.StopJob(force, reason));
+            Conclude();
+        }
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) _abandon.Dispose();
+            if (disposing)
+            {
+                foreach (var child in _children) child.Dispose();
+                _finished.Dispose();
+            }
             base.Dispose(disposing);
         }
     }

@@ -13,76 +13,45 @@ using Outpost.Core.Remoting;
 namespace Outpost.PowerShell
 {
     /// <summary>
-    /// One Invoke-OutpostCommand call: builds the wrapper job (arguments and $using: values serialized
-    /// with CliXml), submits it, and plays its frames back as they arrive.
+    /// What one Invoke-OutpostCommand call runs, the same for every destination: the script block's text,
+    /// its -ArgumentList and $using: values (taken from the caller's session once, serialized with
+    /// CliXml), and how the job is submitted and waited for.
     /// </summary>
-    internal sealed class RemoteInvocation
+    internal sealed class RemoteCommand
     {
-        private readonly OutpostTarget _target;
-        private readonly string _token = RemoteCommandScript.NewToken();
+        private readonly string _script;
+        private readonly string? _arguments;
+        private readonly string? _usings;
 
-        public RemoteInvocation(OutpostTarget target) => _target = target;
-
-        public OutpostJob? Job { get; private set; }
-
-        /// <summary>The wrapper's text for a script block; throws a clear error for a value that cannot be serialized.</summary>
-        public string BuildScript(ScriptBlock scriptBlock, object[]? arguments, int depth, SessionState session)
+        private RemoteCommand(string script, string? arguments, string? usings, int depth)
         {
-            var (text, usingValues) = RewriteUsing(scriptBlock, session);
-            string? args = arguments is { Length: > 0 } ? Serialize(arguments, depth, "-ArgumentList") : null;
-            string? usings = usingValues.Count > 0 ? Serialize(usingValues, depth, "$using:") : null;
-            return RemoteCommandScript.Build(text, args, usings, depth, _token);
+            _script = script;
+            _arguments = arguments;
+            _usings = usings;
+            Depth = depth;
         }
 
-        public OutpostJob Submit(string script, int lane, int timeoutSec, string? signingKeyPath)
+        public int Depth { get; }
+        public int Lane { get; set; } = 1;
+        public int TimeoutSec { get; set; }
+        public string? SigningKeyPath { get; set; }
+        /// <summary>Bounds the whole wait; when set, it replaces the no-live-responder check.</summary>
+        public TimeSpan? WaitTimeout { get; set; }
+
+        /// <summary>Throws a clear OutpostException for a value that cannot be serialized or a $using: that cannot be read.</summary>
+        public static RemoteCommand Create(ScriptBlock scriptBlock, object[]? arguments, int depth, SessionState session)
         {
-            var submission = JobSubmission.FromText(script, "ps1");
-            submission.Lane = lane;
-            submission.Label = "invoke";
-            if (timeoutSec > 0) submission.TimeoutSeconds = timeoutSec;
-            if (signingKeyPath != null) submission.SigningKey = Core.Trust.OutpostKey.Load(signingKeyPath);
-            Job = _target.Submit(submission);
-            return Job;
+            var usings = UsingValues.Collect(scriptBlock, session);
+            return new RemoteCommand(
+                // As remoting sends it: the text between the braces, unchanged, so positions match the user's block.
+                scriptBlock.ToString(),
+                arguments is { Length: > 0 } ? Serialize(arguments, depth, "-ArgumentList") : null,
+                usings.Count > 0 ? Serialize(usings, depth, "$using:") : null,
+                depth);
         }
 
-        /// <summary>
-        /// Follows the job's stdout and plays every frame into <paramref name="streams"/> on the calling
-        /// thread, as it arrives. Returns the finished job and the remote terminating error, if any.
-        /// </summary>
-        public (OutpostJob Job, ErrorRecord? Terminating) Play(IRemoteStreams streams, TimeSpan? timeout, CancellationToken cancel)
-        {
-            var decoder = new RemoteFrameDecoder(_token);
-            var frames = new BlockingCollection<RemoteFrame>(boundedCapacity: 10_000);
-            var follow = Task.Run(async () =>
-            {
-                try { return await LiveOutput.FollowAsync(_target, Job!, (b, o, n) => { foreach (var f in decoder.Push(b, o, n)) frames.Add(f); }, timeout, cancel).ConfigureAwait(false); }
-                finally
-                {
-                    foreach (var f in decoder.Finish()) frames.Add(f);
-                    frames.CompleteAdding();
-                }
-            });
-            ErrorRecord? terminating = null;
-            foreach (var frame in frames.GetConsumingEnumerable())
-                terminating = RemoteRecords.Play(frame, _target.Name, streams) ?? terminating;
-            return (follow.GetAwaiter().GetResult(), terminating);
-        }
-
-        /// <summary>The errors the job's end itself means: timeout (124), cancel (126), a wrapper that never ran (stderr).</summary>
-        public static void ReportEnd(OutpostTarget target, OutpostJob job, IRemoteStreams streams)
-        {
-            var result = job.Result!;
-            string stderr = System.Text.Encoding.UTF8.GetString(target.ReadOutput(job, OutputStreamKind.Stderr)).Trim();
-            if (stderr.Length > 0)
-                foreach (string line in stderr.Split('\n'))
-                    streams.Error(new ErrorRecord(new RemoteException(line.TrimEnd('\r')), "OutpostJobStderr", ErrorCategory.NotSpecified, job.Stem));
-            if (result.TimedOut)
-                streams.Error(new ErrorRecord(new OutpostException("JobTimedOut", OutpostErrorKind.Timeout, $"job {job.Stem} on {job.Target} timed out (exit 124)", job),
-                    "JobTimedOut", ErrorCategory.OperationTimeout, job));
-            else if (result.Cancelled)
-                streams.Error(new ErrorRecord(new OutpostException("JobCancelled", OutpostErrorKind.InvalidOperation, $"job {job.Stem} on {job.Target} was cancelled (exit 126)", job),
-                    "JobCancelled", ErrorCategory.OperationStopped, job));
-        }
+        /// <summary>The wrapper job for one destination, with its own frame token.</summary>
+        public string BuildWrapper(string token) => RemoteCommandScript.Build(_script, _arguments, _usings, Depth, token);
 
         private static string Serialize(object value, int depth, string what)
         {
@@ -93,30 +62,294 @@ namespace Outpost.PowerShell
                     $"{what} holds a value that cannot be serialized for the remote side: {e.Message}", value, e);
             }
         }
+    }
 
-        /// <summary>$using:name becomes $__outpostUsing['name'], with the value taken from the caller's session now.</summary>
-        private static (string Text, Hashtable Values) RewriteUsing(ScriptBlock scriptBlock, SessionState session)
+    /// <summary>
+    /// The values of a script block's $using: expressions, keyed as PowerShell remoting keys them, so the
+    /// remote PowerShell resolves each one itself. Each value is read in the caller's session now, under
+    /// the latest strict mode, as Invoke-Command and Start-Job do: an unset variable is an error.
+    /// </summary>
+    internal static class UsingValues
+    {
+        public static Hashtable Collect(ScriptBlock scriptBlock, SessionState session)
         {
-            var ast = scriptBlock.Ast;
-            string text = ast.Extent.Text;
-            int origin = ast.Extent.StartOffset;
-            var values = new Hashtable(StringComparer.OrdinalIgnoreCase);
-            var usings = ast.FindAll(a => a is UsingExpressionAst, searchNestedScriptBlocks: true).Cast<UsingExpressionAst>()
-                .OrderByDescending(u => u.Extent.StartOffset).ToList();
-            foreach (var use in usings)
+            var values = new Hashtable(StringComparer.Ordinal);
+            foreach (var use in scriptBlock.Ast.FindAll(a => a is UsingExpressionAst, searchNestedScriptBlocks: true).Cast<UsingExpressionAst>())
             {
-                if (!(use.SubExpression is VariableExpressionAst variable))
-                    throw new OutpostException("UsingNotSupported", OutpostErrorKind.InvalidArgument,
-                        $"{use.Extent.Text}: only $using:name is supported; assign the value to a variable first", use.Extent.Text);
-                string name = variable.VariablePath.UserPath;
-                values[name] = session.PSVariable.GetValue(name);
-                string replacement = "$__outpostUsing['" + name.Replace("'", "''") + "']";
-                text = text.Substring(0, use.Extent.StartOffset - origin) + replacement + text.Substring(use.Extent.EndOffset - origin);
+                string key = RemoteCommandScript.UsingKey(use.Extent.Text, use.SubExpression is VariableExpressionAst);
+                if (!values.ContainsKey(key)) values[key] = Evaluate(use, session);
             }
-            // A script block literal's extent includes its braces; the wrapper wants the body.
-            string trimmed = text.Trim();
-            if (trimmed.StartsWith("{") && trimmed.EndsWith("}")) text = trimmed.Substring(1, trimmed.Length - 2);
-            return (text, values);
+            return values;
+        }
+
+        private static object? Evaluate(UsingExpressionAst use, SessionState session)
+        {
+            var root = UsingExpressionAst.ExtractUsingVariable(use);
+            string name = root.VariablePath.UserPath;
+            bool drive = name.IndexOf(':') >= 0;
+            if (!drive && session.PSVariable.Get(name) == null)
+                throw new OutpostException("UsingVariableIsUndefined", OutpostErrorKind.InvalidArgument,
+                    $"the value of the using variable '{use.Extent.Text}' cannot be retrieved because it has not been set in the local session", use.Extent.Text);
+            object? rootValue = session.PSVariable.GetValue(name);
+            if (use.SubExpression is VariableExpressionAst) return rootValue;
+            // Member access or index ($using:ht.k, $using:list[$i]): evaluate the expression here, in the
+            // caller's scope, with the variable's value in place of the $using: reference.
+            var sub = use.SubExpression;
+            int start = root.Extent.StartOffset - sub.Extent.StartOffset;
+            string expression = sub.Extent.Text.Substring(0, start) + "$__outpostUsingRoot" + sub.Extent.Text.Substring(start + root.Extent.Text.Length);
+            try
+            {
+                var block = ScriptBlock.Create("param($__outpostUsingRoot) Set-StrictMode -Version Latest; ,(" + expression + ")");
+                var result = session.InvokeCommand.InvokeScript(session, block, rootValue);
+                return result.Count == 0 ? null : result[0];
+            }
+            catch (RuntimeException e)
+            {
+                throw new OutpostException("UsingValueNotRetrieved", OutpostErrorKind.InvalidArgument,
+                    $"the value of '{use.Extent.Text}' cannot be retrieved: {e.Message}", use.Extent.Text, e);
+            }
+        }
+    }
+
+    /// <summary>How one destination's run ended, for the caller to report.</summary>
+    internal sealed class RemoteOutcome
+    {
+        public OutpostJob? Job { get; set; }
+        /// <summary>The remote script block threw: the error it threw.</summary>
+        public ErrorRecord? Terminating { get; set; }
+        /// <summary>The destination failed (a remote throw, an exit code, a timeout, no responder...).</summary>
+        public bool Failed { get; set; }
+        /// <summary>Why, as an exception, for a job's JobStateInfo.Reason.</summary>
+        public Exception? Reason { get; set; }
+        public bool Cancelled { get; set; }
+    }
+
+    /// <summary>
+    /// One command on one target: submits the wrapper job, plays its frames back as they arrive (with
+    /// progress while it waits) and reports how the job ended.
+    /// </summary>
+    internal sealed class RemoteInvocation
+    {
+        private readonly RemoteDestination _destination;
+        private readonly OutpostTarget _target;
+        private readonly RemoteCommand _command;
+        private readonly string _token = RemoteCommandScript.NewToken();
+
+        public RemoteInvocation(RemoteDestination destination, RemoteCommand command)
+        {
+            _destination = destination;
+            _target = destination.Target;
+            Origin = destination.Origin;
+            _command = command;
+        }
+
+        public RemoteOrigin Origin { get; }
+        public OutpostJob? Job { get; private set; }
+
+        public OutpostJob Submit()
+        {
+            var submission = JobSubmission.FromText(_command.BuildWrapper(_token), "ps1");
+            submission.Lane = _command.Lane;
+            submission.Label = "invoke";
+            if (_command.TimeoutSec > 0) submission.TimeoutSeconds = _command.TimeoutSec;
+            if (_command.SigningKeyPath != null) submission.SigningKey = Core.Trust.OutpostKey.Load(_command.SigningKeyPath);
+            _destination.Prepare(submission);
+            Job = _target.Submit(submission);
+            return Job;
+        }
+
+        /// <summary>
+        /// Submits (unless done already), follows the job and plays every frame into <paramref name="streams"/>
+        /// as it arrives. Failures of this destination become error records naming it; nothing is thrown
+        /// but cancellation.
+        /// </summary>
+        public RemoteOutcome Run(IRemoteStreams streams, CancellationToken cancel)
+        {
+            var outcome = new RemoteOutcome();
+            try
+            {
+                if (Job == null) Submit();
+                var (finished, terminating) = Play(streams, cancel);
+                outcome.Job = finished;
+                outcome.Terminating = terminating;
+                ReportEnd(finished, terminating != null, streams, outcome);
+                if (terminating != null)
+                {
+                    outcome.Failed = true;
+                    outcome.Reason ??= terminating.Exception;
+                }
+            }
+            catch (OutpostException e)
+            {
+                if (e.ErrorId == "NoLiveResponder" || e.ErrorId == "WaitTimeout") Abandon();
+                streams.Error(new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), Origin.TargetName));
+                outcome.Failed = true;
+                outcome.Reason = e;
+            }
+            return outcome;
+        }
+
+        /// <summary>Cancels the remote job if it has not finished (Ctrl+C, Select-Object -First, Stop-Job).</summary>
+        public void CancelRemote()
+        {
+            try
+            {
+                if (Job != null && !_target.GetJob(Job.Lane, Job.Stem).IsFinished) _target.Cancel(Job.Lane, Job.Stem);
+            }
+            catch (OutpostException) { }
+        }
+
+        /// <summary>A wait given up: take a queued job back so it does not run later unseen; cancel a started one.</summary>
+        private void Abandon()
+        {
+            try
+            {
+                if (Job != null && !_target.Withdraw(Job)) CancelRemote();
+            }
+            catch (OutpostException) { }
+        }
+
+        private (OutpostJob Job, ErrorRecord? Terminating) Play(IRemoteStreams streams, CancellationToken cancel)
+        {
+            var decoder = new RemoteFrameDecoder(_token);
+            var frames = new BlockingCollection<RemoteFrame>(boundedCapacity: 10_000);
+            var liveness = _command.WaitTimeout.HasValue ? null : new ResponderLiveness(ResponderLiveness.DefaultGrace);
+            var progress = new WaitProgressReporter(Origin, streams);
+            var follow = Task.Run(async () =>
+            {
+                try
+                {
+                    return await LiveOutput.FollowAsync(_target, Job!, (b, o, n) => { foreach (var f in decoder.Push(b, o, n)) frames.Add(f); },
+                        _command.WaitTimeout, cancel, progress.Latest, liveness).ConfigureAwait(false);
+                }
+                finally
+                {
+                    foreach (var f in decoder.Finish()) frames.Add(f);
+                    frames.CompleteAdding();
+                }
+            });
+            ErrorRecord? terminating = null;
+            while (!frames.IsCompleted)
+            {
+                if (frames.TryTake(out var frame, 250))
+                {
+                    progress.Clear();
+                    terminating = RemoteRecords.Play(frame, Origin, streams) ?? terminating;
+                }
+                else progress.Show();
+            }
+            progress.Clear();
+            return (follow.GetAwaiter().GetResult(), terminating);
+        }
+
+        /// <summary>The errors the job's end itself means: timeout (124), cancel (126), a non-zero exit, a wrapper that never ran (stderr).</summary>
+        private void ReportEnd(OutpostJob job, bool threw, IRemoteStreams streams, RemoteOutcome outcome)
+        {
+            var result = job.Result!;
+            string stderr = System.Text.Encoding.UTF8.GetString(_target.ReadOutput(job, OutputStreamKind.Stderr)).Trim();
+            if (stderr.Length > 0)
+                foreach (string line in stderr.Split('\n'))
+                    streams.Error(new ErrorRecord(new RemoteException(line.TrimEnd('\r')), "OutpostJobStderr", ErrorCategory.NotSpecified, Origin.TargetName));
+            Exception? reason = null;
+            string id = "";
+            var category = ErrorCategory.NotSpecified;
+            if (result.TimedOut)
+            {
+                reason = new OutpostException("JobTimedOut", OutpostErrorKind.Timeout, $"job {job.Stem} on {Origin.TargetName} timed out (exit 124)", job);
+                id = "JobTimedOut";
+                category = ErrorCategory.OperationTimeout;
+            }
+            else if (result.Cancelled)
+            {
+                reason = new OutpostException("JobCancelled", OutpostErrorKind.InvalidOperation, $"job {job.Stem} on {Origin.TargetName} was cancelled (exit 126)", job);
+                id = "JobCancelled";
+                category = ErrorCategory.OperationStopped;
+                outcome.Cancelled = true;
+            }
+            else if (result.ExitCode != 0 && !threw)
+            {
+                // 'exit N' in the block, or a wrapper that could not run: reported as a failed native command is.
+                reason = new RemoteExitException(Origin.TargetName, job.Stem, result.ExitCode);
+                id = "RemoteExitedWithNonZeroCode";
+            }
+            if (reason == null) return;
+            streams.Error(new ErrorRecord(reason, id, category, Origin.TargetName));
+            outcome.Failed = true;
+            outcome.Reason = reason;
+        }
+
+        private static ErrorCategory CategoryOf(OutpostErrorKind kind) => kind switch
+        {
+            OutpostErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            OutpostErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            OutpostErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+            OutpostErrorKind.Timeout => ErrorCategory.OperationTimeout,
+            OutpostErrorKind.InvalidData => ErrorCategory.InvalidData,
+            OutpostErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            _ => ErrorCategory.InvalidOperation,
+        };
+    }
+
+    /// <summary>A script block that ended with 'exit N' (N other than 0) on the target.</summary>
+    public sealed class RemoteExitException : RuntimeException
+    {
+        public RemoteExitException(string target, string stem, int exitCode)
+            : base($"the script block on {target} ended with exit code {exitCode} (job {stem})")
+        {
+            Target = target;
+            Stem = stem;
+            ExitCode = exitCode;
+        }
+
+        public string Target { get; }
+        public string Stem { get; }
+        /// <summary>The exit code, as NativeCommandExitException.ExitCode gives a native command's.</summary>
+        public int ExitCode { get; }
+    }
+
+    /// <summary>
+    /// The progress bar of one waiting destination, as Submit-OutpostJob -Wait shows it: queue position,
+    /// lane state and whether a responder is alive. Snapshots come from the follower thread; the bar is
+    /// drawn from the thread that writes the streams.
+    /// </summary>
+    internal sealed class WaitProgressReporter
+    {
+        private static int _nextId = 0x0758;
+        private readonly int _activityId = Interlocked.Increment(ref _nextId);
+        private readonly RemoteOrigin _origin;
+        private readonly IRemoteStreams _streams;
+        private volatile WaitProgress? _latest;
+        private bool _shown;
+
+        public WaitProgressReporter(RemoteOrigin origin, IRemoteStreams streams)
+        {
+            _origin = origin;
+            _streams = streams;
+        }
+
+        public void Latest(WaitProgress progress) => _latest = progress;
+
+        public void Show()
+        {
+            var p = _latest;
+            if (p == null) return;
+            string where = p.QueuePosition switch
+            {
+                0 => "running",
+                1 => p.LaneState == Core.Protocol.LaneState.Busy ? "running" : "next in its lane",
+                var n => $"queued at position {n}",
+            };
+            string alive = p.ResponderAlive ? $"lane {p.Job.Lane} {p.LaneState.ToString().ToLowerInvariant()}" : "no live responder";
+            _streams.Progress(new ProgressRecord(_activityId, $"Invoke-OutpostCommand on {_origin.TargetName}",
+                $"{where}; {alive}; {p.Elapsed.TotalSeconds:0} s elapsed"));
+            _shown = true;
+        }
+
+        public void Clear()
+        {
+            if (!_shown) return;
+            _shown = false;
+            _streams.Progress(new ProgressRecord(_activityId, $"Invoke-OutpostCommand on {_origin.TargetName}", "done") { RecordType = ProgressRecordType.Completed });
         }
     }
 }

@@ -79,7 +79,13 @@ Describe 'Text encodings per interpreter' -Skip:(-not $HasPwsh) {
         $job = Submit-OutpostJob -Path $Share -ScriptBlock { [Console]::Out.Write($env:S.Replace("`r", '<CR>').Replace("`n", '<LF>')) } `
             -Environment @{ S = $secret } -Wait -TimeoutSec 60
         $job | Receive-OutpostJob | Should -Be 'first-line<LF>second-line<CR><LF>third'
-        $archived = Get-ChildItem -LiteralPath (Join-Path $Share 'log') -Recurse -File | Where-Object Name -eq "$($job.Stem).ps1"
+        # The archive step follows the result: wait for it rather than race it.
+        $deadline = [datetime]::UtcNow.AddSeconds(20)
+        do {
+            $archived = Get-ChildItem -LiteralPath (Join-Path $Share 'log') -Recurse -File | Where-Object Name -eq "$($job.Stem).ps1"
+            if (-not $archived) { Start-Sleep -Milliseconds 50 }
+        } until ($archived -or [datetime]::UtcNow -gt $deadline)
+        $archived | Should -Not -BeNullOrEmpty -Because 'the job is archived after its result'
         $text = [IO.File]::ReadAllText($archived.FullName)
         $text | Should -Not -Match 'first-line|second-line|third'
         $text | Should -Match 'outpost-secret'

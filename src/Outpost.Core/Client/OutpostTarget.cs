@@ -406,6 +406,12 @@ namespace Outpost.Core.Client
             catch (OutpostException) { return "not finished"; }
         }
 
+        /// <summary>
+        /// Where a submitted job stands now (queue position, lane state, whether a responder is alive), as
+        /// the progress of <see cref="WaitAsync"/> reports it; for callers that follow a job their own way.
+        /// </summary>
+        public WaitProgress GetProgress(OutpostJob job, TimeSpan elapsed) => Progress(job, elapsed);
+
         private WaitProgress Progress(OutpostJob job, TimeSpan elapsed)
         {
             var status = TryReadStatus(job.Lane);

@@ -16,9 +16,13 @@ namespace Outpost.Core.Remoting
     /// </summary>
     public static class LiveOutput
     {
+        /// <param name="timeout">Give up (WaitTimeout) after this long; null waits as long as <paramref name="liveness"/> allows.</param>
+        /// <param name="progress">Called about twice a second until the job ends: where it stands, for a progress bar.</param>
+        /// <param name="liveness">Ends the wait (NoLiveResponder) when nobody serves the target; null waits regardless.</param>
         public static async Task<OutpostJob> FollowAsync(OutpostTarget target, OutpostJob job, Action<byte[], int, int> onBytes,
-            TimeSpan? timeout, CancellationToken cancel)
+            TimeSpan? timeout, CancellationToken cancel, Action<WaitProgress>? progress = null, ResponderLiveness? liveness = null)
         {
+            DateTime lastCheck = DateTime.MinValue;
             var buffer = new byte[64 * 1024];
             string outbox = target.Layout.OutboxLane(job.Lane);
             string finalPath = target.Layout.StdoutFile(job.Lane, job.Stem);
@@ -50,7 +54,15 @@ namespace Outpost.Core.Remoting
                         throw new OutpostException("ShareUnavailable", OutpostErrorKind.ConnectionError,
                             $"the shared folder {target.Path} went away while waiting for {job.Stem}", job);
                     if (timeout.HasValue && DateTime.UtcNow - started > timeout.Value)
-                        throw new OutpostException("WaitTimeout", OutpostErrorKind.Timeout, $"job {job.Stem} did not finish within {timeout.Value.TotalSeconds:0} s", job);
+                        throw new OutpostException("WaitTimeout", OutpostErrorKind.Timeout,
+                            $"job {job.Stem} on {target.Name} did not finish within {timeout.Value.TotalSeconds:0.###} s (-WaitTimeoutSec)", job);
+                    if ((progress != null || liveness != null) && DateTime.UtcNow - lastCheck > TimeSpan.FromMilliseconds(500))
+                    {
+                        lastCheck = DateTime.UtcNow;
+                        var snapshot = target.GetProgress(job, lastCheck - started);
+                        progress?.Invoke(snapshot);
+                        liveness?.Check(target, snapshot, lastCheck);
+                    }
                     await Task.Delay(25, cancel).ConfigureAwait(false);
                 }
             }

@@ -29,8 +29,29 @@ namespace Outpost.Core.Remoting
                 .Replace("@SCRIPT@", Base64(scriptText));
         }
 
+        /// <summary>
+        /// The key PowerShell remoting gives a $using: expression in the values it sends (base64 of its
+        /// UTF-16 text; lower-cased for a plain variable, whose name is case-insensitive, but not for an
+        /// index or member access, where case can matter). The remote PowerShell looks values up by it.
+        /// </summary>
+        public static string UsingKey(string usingExpressionText, bool isPlainVariable)
+        {
+            string text = isPlainVariable ? usingExpressionText.ToLowerInvariant() : usingExpressionText;
+            return Convert.ToBase64String(Encoding.Unicode.GetBytes(text));
+        }
+
         private static string Base64(string? text) => text == null ? "" : Convert.ToBase64String(new UTF8Encoding(false).GetBytes(text));
 
+        // The script block runs the way a remote PowerShell server runs it: as its own (nested) pipeline of
+        // the script's text, so error positions are lines and columns inside the block as the user wrote it
+        // and a statement-terminating error (1/0, a bad parameter) ends that statement only: no try/catch of
+        // the wrapper encloses it (PowerShell clears the "enclosing try" state for every pipeline it starts).
+        // -ArgumentList values are added one by one (none at all when there are none, so $args is empty and
+        // parameter defaults apply). $using: values go in as remoting sends them: a dictionary keyed by each
+        // UsingExpressionAst's key, bound through the '--%' parameter, from which PowerShell 3 and later
+        // resolve every $using: form itself (bare, in strings, member access, index). The framing step's End
+        // block runs only when the block was not left with 'exit', which is how an 'exit N' is told from a
+        // native command's exit code; the wrapper then ends with N.
         private const string Template = @"# Outpost Invoke-OutpostCommand wrapper: frames on stdout are '<token> <kind> <base64 CliXml>'.
 $ErrorActionPreference = 'Continue'
 $WarningPreference = 'Continue'
@@ -45,28 +66,37 @@ function __OutpostFrame([string] $Kind, $Value) {
     [Console]::Out.WriteLine($__outpostToken + ' ' + $Kind + ' ' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($xml)))
     [Console]::Out.Flush()
 }
-function __OutpostDecode([string] $Base64) {
-    if (-not $Base64) { return $null }
-    [System.Management.Automation.PSSerializer]::Deserialize([System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Base64)))
+function __OutpostEmit($Value) {
+    if ($null -eq $Value) { __OutpostFrame 'output' $null }
+    elseif ($Value -is [System.Management.Automation.ErrorRecord]) { __OutpostFrame 'error' $Value }
+    elseif ($Value -is [System.Management.Automation.WarningRecord]) { __OutpostFrame 'warning' $Value }
+    elseif ($Value -is [System.Management.Automation.VerboseRecord]) { __OutpostFrame 'verbose' $Value }
+    elseif ($Value -is [System.Management.Automation.DebugRecord]) { __OutpostFrame 'debug' $Value }
+    elseif ($Value -is [System.Management.Automation.InformationRecord]) { __OutpostFrame 'information' $Value }
+    else { __OutpostFrame 'output' $Value }
 }
-$__outpostArgs = @(__OutpostDecode '@ARGS@')
-$__outpostUsing = __OutpostDecode '@USING@'
-$__outpostBlock = [ScriptBlock]::Create([System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('@SCRIPT@')))
+function __OutpostXml([string] $Base64) {
+    [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Base64))
+}
+$__outpostPs = [PowerShell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
+[void] $__outpostPs.AddScript((__OutpostXml '@SCRIPT@'), $true)
+if ('@ARGS@') {
+    foreach ($__outpostArg in @([System.Management.Automation.PSSerializer]::Deserialize((__OutpostXml '@ARGS@')))) { [void] $__outpostPs.AddArgument($__outpostArg) }
+}
+if ('@USING@') { [void] $__outpostPs.AddParameter('--%', [System.Management.Automation.PSSerializer]::Deserialize((__OutpostXml '@USING@'))) }
+$__outpostPs.Commands.Commands[0].MergeMyResults([System.Management.Automation.Runspaces.PipelineResultTypes]::All, [System.Management.Automation.Runspaces.PipelineResultTypes]::Output)
+[void] $__outpostPs.AddCommand('ForEach-Object').AddParameter('Process', { __OutpostEmit $_ }).AddParameter('End', { $script:__outpostCompleted = $true })
+$__outpostCompleted = $false
+$global:LASTEXITCODE = 0
 __OutpostFrame 'begin' $PSVersionTable.PSVersion.ToString()
-try {
-    & $__outpostBlock @__outpostArgs *>&1 | ForEach-Object {
-        if ($_ -is [System.Management.Automation.ErrorRecord]) { __OutpostFrame 'error' $_ }
-        elseif ($_ -is [System.Management.Automation.WarningRecord]) { __OutpostFrame 'warning' $_ }
-        elseif ($_ -is [System.Management.Automation.VerboseRecord]) { __OutpostFrame 'verbose' $_ }
-        elseif ($_ -is [System.Management.Automation.DebugRecord]) { __OutpostFrame 'debug' $_ }
-        elseif ($_.GetType().FullName -eq 'System.Management.Automation.InformationRecord') { __OutpostFrame 'information' $_ }
-        else { __OutpostFrame 'output' $_ }
-    }
-}
+try { [void] $__outpostPs.Invoke() }
 catch {
-    __OutpostFrame 'terminating' $_
+    $__outpostReason = $__outpostPs.InvocationStateInfo.Reason
+    if ($__outpostReason -is [System.Management.Automation.IContainsErrorRecord]) { __OutpostFrame 'terminating' $__outpostReason.ErrorRecord }
+    else { __OutpostFrame 'terminating' $_ }
     exit 1
 }
+if (-not $__outpostCompleted) { exit $global:LASTEXITCODE }
 __OutpostFrame 'end' ''
 exit 0
 ";

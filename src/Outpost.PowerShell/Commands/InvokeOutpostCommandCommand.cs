@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using Outpost.Core;
 using Outpost.Core.Client;
@@ -6,15 +7,19 @@ using Outpost.Core.Client;
 namespace Outpost.PowerShell.Commands
 {
     /// <summary>
-    /// Runs a script block on a target, through nothing but the shared folder, and returns live objects:
-    /// output with an OutpostTarget property, and errors, warnings, verbose, debug and information in the
-    /// matching local streams, as they arrive.
+    /// Runs a script block on one or many targets at once, through nothing but their shared folders, and
+    /// returns live objects: output tagged with PSComputerName and OutpostTarget, and errors, warnings,
+    /// verbose, debug and information in the matching local streams, as each target produces them.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "OutpostCommand")]
     [OutputType(typeof(PSObject))]
     [OutputType(typeof(OutpostInvokeJob))]
     public sealed class InvokeOutpostCommandCommand : OutpostCmdlet, IRemoteStreams
     {
+        private RemoteCommand? _command;
+        private RemoteFanOut? _fanOut;
+        private readonly List<OutpostInvokeChildJob> _children = new List<OutpostInvokeChildJob>();
+
         [Parameter(Mandatory = true, Position = 0)]
         public ScriptBlock? ScriptBlock { get; set; }
 
@@ -24,14 +29,27 @@ namespace Outpost.PowerShell.Commands
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
+        public string[]? Target { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
+        public string[]? Path { get; set; }
+
+        /// <summary>How many targets run at once (default 32, as Invoke-Command).</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; } = 32;
 
         [Parameter]
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; }
+
+        /// <summary>
+        /// The longest to wait for each target's result, from submission. Without it the wait lasts as long
+        /// as a responder serves the target and ends with NoLiveResponder when none does.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 604800)]
+        public int WaitTimeoutSec { get; set; }
 
         [Parameter]
         [ValidateRange(1, 64)]
@@ -48,68 +66,103 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void BeginProcessing()
         {
-            OutpostTarget target;
-            RemoteInvocation invocation;
             try
             {
-                target = ResolveTarget(Target, Path);
-                invocation = new RemoteInvocation(target);
-                string script = invocation.BuildScript(ScriptBlock!, ArgumentList, Depth, SessionState);
-                invocation.Submit(script, Lane, TimeoutSec, SigningKey == null ? null : GetUnresolvedProviderPathFromPSPath(SigningKey));
+                _command = RemoteCommand.Create(ScriptBlock!, ArgumentList, Depth, SessionState);
             }
             catch (OutpostException e)
             {
-                WriteFailure(e);
-                return;
+                ThrowFailure(e); // the same for every target: nothing can run
             }
-            WriteVerbose($"running as job {invocation.Job!.Stem} on {target.Name}");
+            _command!.Lane = Lane;
+            _command.TimeoutSec = TimeoutSec;
+            _command.SigningKeyPath = SigningKey == null ? null : GetUnresolvedProviderPathFromPSPath(SigningKey);
+            if (WaitTimeoutSec > 0) _command.WaitTimeout = TimeSpan.FromSeconds(WaitTimeoutSec);
+            if (!AsJob) _fanOut = new RemoteFanOut(ThrottleLimit, CancelToken, OnFinished);
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var destination in Destinations())
+            {
+                var invocation = destination.Begin(_command!);
+                WriteVerbose($"running on {destination.Origin.ComputerName}");
+                if (AsJob) _children.Add(new OutpostInvokeChildJob(MyInvocation.Line, invocation));
+                else _fanOut!.Add(invocation);
+            }
+            if (!AsJob) Guard(() => _fanOut!.Drain(this, untilDone: false));
+        }
+
+        protected override void EndProcessing()
+        {
             if (AsJob)
             {
-                var job = new OutpostInvokeJob(MyInvocation.Line, target, invocation);
+                var job = new OutpostInvokeJob(MyInvocation.Line, _children, ThrottleLimit);
                 JobRepository.Add(job);
-                job.Start();
+                job.StartJob();
                 WriteObject(job);
                 return;
             }
-            try
+            Guard(() => _fanOut!.Drain(this, untilDone: true));
+        }
+
+        protected override void StopProcessing()
+        {
+            base.StopProcessing();
+            _fanOut?.CancelAll(); // Ctrl+C stops the remote side too, as with Invoke-Command
+        }
+
+        /// <summary>
+        /// Every target named by -Target and -Path of this input; a name that cannot be resolved is an error
+        /// for that name only. PSComputerName is the target's name: its registry name (or the -Target that
+        /// labels a -Path), or for an unregistered -Path the full path (a registered path, as
+        /// Get-OutpostTarget pipes it, gets its name).
+        /// </summary>
+        private IEnumerable<RemoteDestination> Destinations()
+        {
+            var found = new List<RemoteDestination>();
+            void Add(string? name, string? path)
             {
-                var (finished, terminating) = invocation.Play(this, null, CancelToken);
-                if (terminating != null) ThrowTerminatingError(terminating);
-                RemoteInvocation.ReportEnd(target, finished, this);
+                try
+                {
+                    var target = ResolveTarget(name, path);
+                    found.Add(new TargetDestination(target, target.Name));
+                }
+                catch (OutpostException e) { WriteFailure(e); }
             }
-            catch (OutpostException e)
-            {
-                WriteFailure(e);
-            }
-            catch (OperationCanceledException)
-            {
-                CancelRemote(target, invocation); // Ctrl+C stops the remote side too, as with Invoke-Command
-            }
+            foreach (var (name, path) in TargetAddresses.From(Target, Path)) Add(name, path);
+            return found;
+        }
+
+        /// <summary>
+        /// A remote throw is an error record of its target, as PowerShell remoting reports it (not the end
+        /// of the command: -ErrorAction Stop makes it one), so the other targets go on and the record keeps
+        /// its position inside the script block.
+        /// </summary>
+        private static void OnFinished(RemoteInvocation invocation, RemoteOutcome outcome, IRemoteStreams streams)
+        {
+            if (outcome.Terminating != null) streams.Error(outcome.Terminating);
+        }
+
+        private void Guard(Action drain)
+        {
+            try { drain(); }
+            catch (OperationCanceledException) { _fanOut!.CancelAll(); }
             catch (PipelineStoppedException)
             {
-                CancelRemote(target, invocation); // e.g. Select-Object -First: nobody wants the rest
+                _fanOut!.CancelAll(); // e.g. Select-Object -First: nobody wants the rest
                 throw;
             }
         }
 
-        private static void CancelRemote(OutpostTarget target, RemoteInvocation invocation)
-        {
-            try
-            {
-                if (!target.GetJob(invocation.Job!.Lane, invocation.Job.Stem).IsFinished)
-                    target.Cancel(invocation.Job.Lane, invocation.Job.Stem);
-            }
-            catch (OutpostException) { }
-        }
-
-        void IRemoteStreams.Output(object value) => WriteObject(value);
+        void IRemoteStreams.Output(object? value) => WriteObject(value);
         void IRemoteStreams.Error(ErrorRecord record) => WriteError(record);
         void IRemoteStreams.Warning(string message) => WriteWarning(message);
         void IRemoteStreams.Verbose(string message) => WriteVerbose(message);
         void IRemoteStreams.Debug(string message) => WriteDebug(message);
         void IRemoteStreams.Information(InformationRecord record) => WriteInformation(record);
-        void IRemoteStreams.Text(string line) => WriteObject(line);
+        void IRemoteStreams.Progress(ProgressRecord record) => WriteProgress(record);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
@@ -13,8 +14,17 @@ namespace Outpost.PowerShell.Commands
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(OutpostJob))]
     [OutputType(typeof(OutpostSubmitJob))]
-    public sealed class SubmitOutpostJobCommand : TargetCmdlet
+    public sealed class SubmitOutpostJobCommand : OutpostCmdlet
     {
+        /// <summary>One or more registered targets: the job goes to each of them.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TargetNameCompleter))]
+        public string[]? Target { get; set; }
+
+        /// <summary>One or more share folders: the job goes to each of them.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string[]? Path { get; set; }
+
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.FilePath, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         public string FilePath { get; set; } = "";
@@ -65,26 +75,39 @@ namespace Outpost.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
+            var submitted = new List<(OutpostTarget Target, OutpostJob Job)>();
+            foreach (var (name, path) in TargetAddresses.From(Target, Path))
+            {
+                var one = SubmitTo(name, path);
+                if (one != null) submitted.Add(one.Value);
+            }
+            // Several targets are waited for together: each result is written as it lands.
+            if (Wait && submitted.Count > 0) new JobWaiting(WriteObject, WriteFailure, WriteProgress).Run(submitted, null, CancelToken);
+        }
+
+        /// <summary>Submits to one target; a failure is an error for that target only.</summary>
+        private (OutpostTarget, OutpostJob)? SubmitTo(string? name, string? path)
+        {
             OutpostTarget target;
             JobSubmission submission;
             try
             {
-                target = ResolveTarget(Target, Path);
+                target = ResolveTarget(name, path);
                 submission = BuildSubmission(target);
                 if (ServedExtensions.Check(target, submission.Extension) is string notice) WriteWarning(notice);
             }
             catch (OutpostException e)
             {
                 WriteFailure(e);
-                return;
+                return null;
             }
-            if (!ShouldProcess($"{target.Name} lane {Lane}", $"Submit .{submission.Extension} job ({submission.Content.Length} bytes)")) return;
+            if (!ShouldProcess($"{target.Name} lane {Lane}", $"Submit .{submission.Extension} job ({submission.Content.Length} bytes)")) return null;
             OutpostJob job;
             try { job = target.Submit(submission); }
             catch (OutpostException e)
             {
                 WriteFailure(e);
-                return;
+                return null;
             }
             WriteVerbose($"submitted {job.Stem} to {target.Name} lane {job.Lane}");
             if (AsJob)
@@ -94,11 +117,8 @@ namespace Outpost.PowerShell.Commands
                 psJob.Start();
                 WriteObject(psJob);
             }
-            else if (Wait)
-            {
-                new JobWaiting(WriteObject, WriteFailure, WriteProgress).Run(new[] { (target, job) }, null, CancelToken);
-            }
-            else WriteObject(job);
+            else if (!Wait) WriteObject(job);
+            return (target, job);
         }
 
         private JobSubmission BuildSubmission(OutpostTarget target)

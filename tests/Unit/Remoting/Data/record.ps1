@@ -48,3 +48,16 @@ Record 'throws' @'
 'before the throw'
 throw 'remote failure'
 '@
+Record 'nulls' @'
+$null
+1
+,@(1, @(2, 3))
+[void] 'dropped'
+'@
+Record 'exits' @'
+'before exit'
+1/0
+'after a statement-terminating error'
+exit 5
+'@
+Record 'defaults' 'param($x = ''default'') $x; $args.Count'
