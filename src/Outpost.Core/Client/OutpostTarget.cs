@@ -188,6 +188,7 @@ namespace Outpost.Core.Client
                     watcher = null; // polling alone still finds the result
                 }
                 DateTime lastProgress = DateTime.MinValue;
+                bool polledShare = !ShareFileSystem.Detect(outbox).NotificationsSeeAllWriters;
                 while (true)
                 {
                     cancel.ThrowIfCancellationRequested();
@@ -204,9 +205,7 @@ namespace Outpost.Core.Client
                         lastProgress = DateTime.UtcNow;
                         progress(Progress(job, elapsed));
                     }
-                    TimeSpan poll = elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(25)
-                        : elapsed < TimeSpan.FromSeconds(30) ? TimeSpan.FromMilliseconds(100)
-                        : TimeSpan.FromMilliseconds(250);
+                    TimeSpan poll = FolderPoll.ResultInterval(elapsed, polledShare);
                     if (timeout.HasValue && timeout.Value - elapsed < poll) poll = timeout.Value - elapsed;
                     await wake.WaitAsync(poll < TimeSpan.Zero ? TimeSpan.Zero : poll, cancel).ConfigureAwait(false);
                 }
