@@ -54,8 +54,9 @@ namespace Outpost.Core.Transport
             {
                 // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
                 string[] fields = line.Split(' ');
+                if (fields.Length < 10) continue;
                 int dash = Array.IndexOf(fields, "-", 6);
-                if (fields.Length < 7 || dash < 0 || dash + 2 >= fields.Length) continue;
+                if (dash < 0 || dash + 2 >= fields.Length) continue;
                 entries.Add(new MountEntry(Unescape(fields[4]), Unescape(fields[dash + 1]), Unescape(fields[dash + 2])));
             }
             return entries;
