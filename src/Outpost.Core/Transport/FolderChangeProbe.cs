@@ -13,16 +13,18 @@ namespace Outpost.Core.Transport
     public sealed class FolderChangeProbe
     {
         // SFTP v3 (sshfs) and some servers give folder times in whole seconds: a second change within the
-        // second of the one we saw leaves the stamp as it was. So for a second after a stamp change (plus a
-        // look's jitter) the probe cannot tell and says "list". Measured from when we saw the change, so no clock is compared
-        // with the server's: the second holding that change ends at most one second after we saw it.
-        private static readonly TimeSpan CoarseStampWindow = TimeSpan.FromMilliseconds(1250);
+        // second of the one we saw leaves the stamp as it was. So for a second after a stamp change the
+        // probe cannot tell and says "list", and once more at the first look after that second. Measured
+        // from when we saw the change, so no clock is compared with the server's: the second holding that
+        // change ends at most one second after we saw it.
+        private static readonly TimeSpan CoarseStampWindow = TimeSpan.FromSeconds(1);
 
         private readonly string _folder;
         private readonly Func<DateTime> _clock;
         private long _stamp = long.MinValue;
         private DateTime _stampSeen = DateTime.MinValue;
         private bool _stampIsCoarse;
+        private bool _closingListingDue;
         private long _stats;
         private long _listings;
 
@@ -49,12 +51,19 @@ namespace Outpost.Core.Transport
             DateTime now = _clock();
             // Inside the window the stamp cannot answer, so asking for it would only add a request.
             if (_stampIsCoarse && now - _stampSeen < CoarseStampWindow) return ListIt();
+            if (_closingListingDue)
+            {
+                // The first look past the window: a change made in its last moments still shows the old stamp.
+                _closingListingDue = false;
+                return ListIt();
+            }
             Interlocked.Increment(ref _stats);
             long stamp = ReadStamp();
             if (stamp == _stamp) return false;
             _stamp = stamp;
             _stampSeen = now;
             _stampIsCoarse = stamp % TimeSpan.TicksPerSecond == 0;
+            _closingListingDue = _stampIsCoarse;
             return ListIt();
         }
 

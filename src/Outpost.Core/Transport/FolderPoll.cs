@@ -52,10 +52,10 @@ namespace Outpost.Core.Transport
         /// </summary>
         public static TimeSpan ResultInterval(TimeSpan elapsed, bool polledShare)
         {
-            if (polledShare) return elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(50) : ShareFileSystem.ProbeInterval;
-            return elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(25)
-                : elapsed < TimeSpan.FromSeconds(30) ? TimeSpan.FromMilliseconds(100)
-                : TimeSpan.FromMilliseconds(250);
+            // The first two seconds (where most trivial jobs end) are looked at closely either way.
+            if (elapsed < TimeSpan.FromSeconds(2)) return TimeSpan.FromMilliseconds(25);
+            if (polledShare || elapsed < TimeSpan.FromSeconds(30)) return ShareFileSystem.ProbeInterval;
+            return TimeSpan.FromMilliseconds(250);
         }
     }
 }

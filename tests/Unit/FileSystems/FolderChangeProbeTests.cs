@@ -38,11 +38,13 @@ namespace Outpost.Tests.FileSystems
             SetStamp(folder.Path, new DateTime(2026, 1, 1, 11, 59, 59, DateTimeKind.Utc));
             Assert.True(probe.Look());
             long stats = probe.Stats;
-            for (int i = 0; i < 12; i++)
+            for (int i = 0; i < 9; i++)
             {
                 now += TimeSpan.FromMilliseconds(100);
                 Assert.True(probe.Look()); // inside the window: list, and do not pay for a stat that cannot answer
             }
+            now += TimeSpan.FromMilliseconds(150);
+            Assert.True(probe.Look());      // the first look past the second lists once more
             Assert.Equal(stats, probe.Stats);
             now += TimeSpan.FromMilliseconds(100);
             Assert.False(probe.Look());
