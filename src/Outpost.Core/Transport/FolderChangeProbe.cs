@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Threading;
 
 namespace Outpost.Core.Transport
@@ -73,10 +72,6 @@ namespace Outpost.Core.Transport
             return true;
         }
 
-        private long ReadStamp()
-        {
-            try { return Directory.GetLastWriteTimeUtc(_folder).Ticks; } // a missing folder reads as 1601: a change like any other
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return long.MinValue + 1; }
-        }
+        private long ReadStamp() => FreshStamp.Read(_folder);
     }
 }

@@ -99,6 +99,20 @@ namespace Outpost.Tests.FileSystems
             return highest;
         }
 
+        /// <summary>Attribute requests (stat/lstat) the server answered for one of its paths (needs <c>countRequests</c>).</summary>
+        public int StatRequestsFor(string serverPath)
+        {
+            if (!File.Exists(RequestLog)) return 0;
+            using var reader = new StreamReader(new FileStream(RequestLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            int count = 0;
+            string? line;
+            while ((line = reader.ReadLine()) != null)
+                if ((line.StartsWith("lstat name ", StringComparison.Ordinal) || line.StartsWith("stat name ", StringComparison.Ordinal)) &&
+                    line.EndsWith($"\"{serverPath}\"", StringComparison.Ordinal))
+                    count++;
+            return count;
+        }
+
         private bool TryMountThroughSshd(string sshfs, string serverCommand, out string whyNot)
         {
             string? sshd = Which("sshd", "/usr/sbin/sshd", "/usr/local/sbin/sshd");

@@ -63,6 +63,39 @@ namespace Outpost.Tests.FileSystems
         }
 
         [Fact]
+        public void Every_stamp_look_reaches_the_server_past_the_kernels_attribute_cache()
+        {
+            // FUSE keeps attributes 1 s (attr_timeout): a plain stat would answer from that cache and see a
+            // new job up to a second late. The probe asks with AT_STATX_FORCE_SYNC; sftp-server's log shows it.
+            var mount = LoopbackSshfs.TryStart(out string whyNot, countRequests: true);
+            if (mount == null) Assert.Skip("no sshfs loopback mount here: " + whyNot);
+            using (mount)
+            {
+                string serverInbox = Path.Combine(mount.ServerPath, "inbox");
+                Directory.CreateDirectory(serverInbox);
+                SetStamp(serverInbox);
+                var probe = new FolderChangeProbe(Path.Combine(mount.MountPath, "inbox"), ShareWatchMode.DirectoryStamp);
+                Assert.True(probe.Look());
+                System.Threading.Thread.Sleep(1100); // SFTP stamps are whole seconds: past the probe's listing window
+                Assert.True(probe.Look());           // and its closing listing
+                int before = mount.StatRequestsFor(serverInbox);
+                long stats = probe.Stats;
+                for (int i = 0; i < 10; i++) Assert.False(probe.Look());
+                System.Threading.Thread.Sleep(300); // sftp-server writes its log as it answers
+                Assert.Equal(10, probe.Stats - stats);
+                Assert.InRange(mount.StatRequestsFor(serverInbox) - before, 10, 12);
+                // A plain stat of the same folder, for contrast, is answered by the kernel's cache.
+                before = mount.StatRequestsFor(serverInbox);
+                for (int i = 0; i < 10; i++) Directory.GetLastWriteTimeUtc(Path.Combine(mount.MountPath, "inbox"));
+                System.Threading.Thread.Sleep(300);
+                Assert.InRange(mount.StatRequestsFor(serverInbox) - before, 0, 2);
+            }
+        }
+
+        private static void SetStamp(string folder) =>
+            Directory.SetLastWriteTimeUtc(folder, new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc));
+
+        [Fact]
         public async Task A_responder_on_the_mount_picks_up_jobs_written_on_the_server_side_only_by_probing()
         {
             using var mount = Mount();
