@@ -39,6 +39,9 @@ internal static class MountBench
             report.Info(Bench, "P7 over an sshfs mount", "skipped: " + whyNot);
             return;
         }
+        // SIGTERM skips the using below: unmount and stop sshd/sshfs then too.
+        EventHandler onExit = (_, _) => mount.Dispose();
+        AppDomain.CurrentDomain.ProcessExit += onExit;
         using (mount)
         {
             string? go = GoPeer(out string goWhy);
@@ -49,6 +52,7 @@ internal static class MountBench
             await ResponderOnMountAsync(run, report, mount, go, arrivals);
             await SubmitterOnMountAsync(run, report, mount, go, arrivals);
         }
+        AppDomain.CurrentDomain.ProcessExit -= onExit;
     }
 
     // ------------------------------------------------------------------ (a) the responder on the mount

@@ -46,6 +46,18 @@ namespace Outpost.Core.Transport
         }
 
         /// <summary>
+        /// For a submitter waiting for a result in <paramref name="outbox"/> on a share notifications do not
+        /// cover: a probe to ask before looking for the .result, or null where notifications do. The probe's
+        /// forced folder stamp also makes an NFS client drop its cached "no such file" for that folder,
+        /// which a plain lookup of the .result would keep believing for acdirmin..acdirmax.
+        /// </summary>
+        public static FolderChangeProbe? ResultProbe(string outbox)
+        {
+            var fileSystem = ShareFileSystem.Detect(outbox);
+            return fileSystem.NotificationsSeeAllWriters ? null : new FolderChangeProbe(outbox, fileSystem.WatchMode);
+        }
+
+        /// <summary>
         /// How long a submitter waiting for a result sleeps between looks for it. Where notifications cover
         /// the share they end most waits early, so the slow tail only bounds the cost; on a polled share the
         /// looks are all there is, so they never slow below the probe interval.

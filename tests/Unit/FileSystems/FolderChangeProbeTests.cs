@@ -106,6 +106,14 @@ namespace Outpost.Tests.FileSystems
             Assert.True(FolderPoll.ResultInterval(TimeSpan.Zero, polledShare: true) <= ShareFileSystem.ProbeInterval);
         }
 
+        [Fact]
+        public void A_submitter_on_a_local_disk_keeps_plain_lookups()
+        {
+            if (!OperatingSystem.IsLinux()) Assert.Skip("the local disk is known to be local on Linux here");
+            using var folder = new TempFolder();
+            Assert.Null(FolderPoll.ResultProbe(folder.Path));
+        }
+
         private static void SetStamp(string folder, DateTime utc) => Directory.SetLastWriteTimeUtc(folder, utc);
     }
 }

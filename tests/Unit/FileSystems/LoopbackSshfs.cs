@@ -30,6 +30,7 @@ namespace Outpost.Tests.FileSystems
         };
 
         private readonly List<Process> _processes = new List<Process>();
+        private int _disposed;
 
         private LoopbackSshfs(string root)
         {
@@ -174,6 +175,7 @@ namespace Outpost.Tests.FileSystems
 
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             if (IsMountedSafe())
             {
                 if (Run(Which("fusermount3") ?? Which("fusermount") ?? "umount", "-u", MountPath) != 0) Run("umount", "-l", MountPath);

@@ -126,6 +126,23 @@ namespace Outpost.Tests.FileSystems
         }
 
         [Fact]
+        public async Task A_submitter_waiting_on_the_mount_finds_results_written_on_the_server_side()
+        {
+            using var mount = Mount();
+            string serverShare = Path.Combine(mount.ServerPath, "share");
+            await using var responder = new RunningResponder(sharePath: serverShare);
+            var onMount = new OutpostTarget(Path.Combine(mount.MountPath, "share"), "on-mount");
+            Assert.NotNull(FolderPoll.ResultProbe(onMount.Layout.OutboxLane(1)));
+            for (int i = 0; i < 3; i++)
+            {
+                var job = onMount.Submit(JobSubmission.FromText($"echo result{i}\n", "sh"));
+                var done = await onMount.WaitAsync(job, TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+                Assert.Equal(0, done.Result!.ExitCode);
+                Assert.Equal($"result{i}\n", System.Text.Encoding.UTF8.GetString(onMount.ReadOutput(done, OutputStreamKind.Stdout)));
+            }
+        }
+
+        [Fact]
         public async Task Without_the_probe_the_same_job_waits_for_the_slow_poll()
         {
             // The control for the test above: it proves the probe, not some notification, delivered those jobs.
