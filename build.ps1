@@ -39,18 +39,31 @@ if ($Test) {
         throw "Pester 5.7.1 was not found at ${manifest}: run 'dotnet build Outpost.sln' (it restores Pester) and try again"
     }
     $pester = [pscustomobject]@{ Path = $manifest }
-    # A child pwsh: the binary module loads once per process, so each run gets a clean one.
-    $script = @"
-Import-Module '$($pester.Path)'
-`$config = New-PesterConfiguration
-`$config.Run.Path = '$PSScriptRoot/tests/Pester'
-`$config.Run.PassThru = `$true
-`$config.Output.Verbosity = 'Detailed'
-`$result = Invoke-Pester -Configuration `$config
-"pester: `$(`$result.PassedCount) passed, `$(`$result.FailedCount) failed, `$(`$result.SkippedCount) skipped"
-exit [int](`$result.FailedCount -gt 0 -or `$result.Result -ne 'Passed')
-"@
-    $shell = (Get-Process -Id $PID).Path
-    & $shell -NoProfile -NonInteractive -Command $script
+    # A child PowerShell: the binary module loads once per process, so each run gets a clean one. The
+    # driver is a script file run with -File and its paths are parameters: Windows PowerShell 5.1 does
+    # not escape the double quotes of a -Command argument, and nothing here is interpolated into code.
+    $driver = Join-Path ([IO.Path]::GetTempPath()) ("outpost-pester-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    $text = @'
+param([string] $PesterManifest, [string] $TestsPath)
+Import-Module -Name $PesterManifest
+$config = New-PesterConfiguration
+$config.Run.Path = $TestsPath
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$result = Invoke-Pester -Configuration $config
+"pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
+exit [int]($result.FailedCount -gt 0 -or $result.Result -ne 'Passed')
+'@
+    # UTF-8 with a BOM, which 5.1 needs to read a script as UTF-8.
+    [IO.File]::WriteAllText($driver, $text, [Text.UTF8Encoding]::new($true))
+    # The PowerShell in $PSHOME, not this process: under the PowerShell .NET tool the process is dotnet.
+    $shell = @('pwsh.exe', 'pwsh', 'powershell.exe') | ForEach-Object { Join-Path $PSHOME $_ } |
+        Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
+    try {
+        & $shell -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $driver -PesterManifest $pester.Path -TestsPath (Join-Path $PSScriptRoot 'tests/Pester')
+    }
+    finally {
+        Remove-Item -LiteralPath $driver -ErrorAction SilentlyContinue
+    }
     if ($LASTEXITCODE) { throw "Pester tests failed ($LASTEXITCODE)" }
 }

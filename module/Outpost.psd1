@@ -1,6 +1,7 @@
 @{
     RootModule           = 'Outpost.PowerShell.dll'
-    ModuleVersion        = '0.1.0'
+    # Stamped at build time from <Version> in Directory.Build.props (the one place the version lives).
+    ModuleVersion        = '0.0.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '5f0c2a8e-7d1b-4b5e-9a43-0c6f1e2d8b71'
     Author               = 'Outpost contributors'

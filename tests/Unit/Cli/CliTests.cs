@@ -8,7 +8,7 @@ namespace Outpost.Tests.Cli
     /// <summary>The outpost command run as a real process, as a user on a host without PowerShell would.</summary>
     public class CliTests
     {
-        private static (int Exit, string Stdout, string Stderr) RunCli(string arguments, string? stdin = null, IDictionary<string, string>? env = null)
+        internal static (int Exit, string Stdout, string Stderr) RunCli(string arguments, string? stdin = null, IDictionary<string, string>? env = null)
         {
             var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "outpost.dll") + " " + arguments)
             {

@@ -120,7 +120,7 @@ namespace Outpost.Tests.Engine
             var job = responder.Submit("sleep 1\necho finished\n");
             RunningResponder.WaitUntil(() => responder.Target.GetJob(1, job.Stem).State == OutpostJobState.Running, TimeSpan.FromSeconds(10));
             responder.Target.SetSentinel(Wire.StopSentinel);
-            Assert.Equal(0, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(ResponderStopReason.StopSentinel, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.Equal("finished\n", responder.Stdout(responder.Target.GetJob(1, job.Stem)));
             var lane = responder.Target.Probe().Lanes[0];
             Assert.Equal(LaneState.Stopped, lane.State);
@@ -132,7 +132,7 @@ namespace Outpost.Tests.Engine
         {
             await using var responder = new RunningResponder();
             responder.Target.SetSentinel(Wire.RestartSentinel);
-            Assert.Equal(Wire.ResponderExitRestart, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(ResponderStopReason.RestartSentinel, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
             await using var again = new RunningResponder(sharePath: responder.SharePath);
             Assert.False(File.Exists(Path.Combine(responder.SharePath, "RESTART")));
             Assert.Equal(0, again.RunJob("true\n").Result!.ExitCode);
@@ -142,7 +142,10 @@ namespace Outpost.Tests.Engine
         public async Task A_share_that_is_not_there_gives_74()
         {
             var options = new ResponderOptions { SharePath = Path.Combine(Path.GetTempPath(), "missing-" + Guid.NewGuid(), "share") };
-            Assert.Equal(Wire.ResponderExitShareUnavailable, await new Responder(options).RunAsync());
+            var responder = new Responder(options);
+            Assert.Equal(ResponderStopReason.ShareUnavailable, await responder.RunAsync());
+            Assert.Equal(Wire.ResponderExitShareUnavailable, ResponderExitCodes.For(ResponderStopReason.ShareUnavailable));
+            Assert.Contains("is not available", responder.StopMessage);
         }
 
         [Fact]
@@ -155,7 +158,8 @@ namespace Outpost.Tests.Engine
                 try { Directory.Delete(responder.SharePath, recursive: true); } catch (IOException) { }
                 return !Directory.Exists(responder.SharePath);
             }, TimeSpan.FromSeconds(10));
-            Assert.Equal(Wire.ResponderExitShareUnavailable, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(ResponderStopReason.ShareUnavailable, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(responder.SharePath, responder.Responder.StopMessage);
         }
 
         [Fact]

@@ -24,11 +24,10 @@ namespace Outpost.Tests.Engine
                 o.PollInterval = TimeSpan.FromMilliseconds(mode == "watcher" ? 2000 : 200); // slow base polling: notifications (and the fast polls after activity) carry the load
                 o.UseWatcher = mode != "polling-only";
                 o.AdaptivePolling = mode != "polling-only";
-                if (mode == "starved-watcher")
-                {
-                    // Nine notifications in ten are lost: polling must pick up what the watcher misses.
-                    o.DropNotification = () => { lock (random) return random.Next(10) != 0; };
-                }
+            }, prepare: r =>
+            {
+                // Nine notifications in ten are lost: polling must pick up what the watcher misses.
+                if (mode == "starved-watcher") r.DropNotification = () => { lock (random) return random.Next(10) != 0; };
             });
             var jobs = new ConcurrentBag<OutpostJob>();
             Parallel.For(0, 4, submitter =>

@@ -11,7 +11,7 @@ namespace Outpost.Tests.Hosting
     public class ServiceDefinitionTests
     {
         /// <summary>A share and a config path with spaces and quotes of both kinds, to prove the quoting.</summary>
-        private static ServiceSpec Spec(TempFolder folder, ServiceScope scope = ServiceScope.CurrentUser, ServiceTrigger trigger = ServiceTrigger.Startup)
+        private static ServiceSpec Spec(TempFolder folder, ServiceScope scope = ServiceScope.CurrentUser, ServiceTrigger trigger = ServiceTrigger.LogOn)
         {
             string share = folder.Combine("my share", "it's \"here\" 100%");
             Directory.CreateDirectory(share);
@@ -143,7 +143,7 @@ namespace Outpost.Tests.Hosting
         }
 
         /// <summary>systemd's splitting of ExecStart (double quotes, C escapes, %% and $$ undoubled).</summary>
-        private static List<string> SystemdWords(string line)
+        internal static List<string> SystemdWords(string line)
         {
             var words = new List<string>();
             var word = new System.Text.StringBuilder();

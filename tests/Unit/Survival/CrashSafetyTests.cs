@@ -101,7 +101,7 @@ namespace Outpost.Tests.Survival
             // Nothing is left half-done: no job in an inbox, no claim, no temp file.
             foreach (int lane in new[] { 1, 2 })
             {
-                Assert.Empty(Directory.GetFiles(Path.Combine(share, "inbox", lane.ToString())).Where(f => !f.EndsWith("status.txt")));
+                Assert.DoesNotContain(Directory.GetFiles(Path.Combine(share, "inbox", lane.ToString())), f => !f.EndsWith("status.txt"));
                 Assert.Empty(Directory.GetFiles(Path.Combine(share, "outbox", lane.ToString()), "*.tmp"));
             }
         }
