@@ -121,7 +121,7 @@ namespace Outpost.Tests.FileSystems
                     Assert.Equal(0, done.Result!.ExitCode);
                     await Task.Delay(TimeSpan.FromMilliseconds(3500), TestContext.Current.CancellationToken); // past the 3 s fast window: a sparse arrival
                 }
-                Assert.Equal(0, await responder.StopAsync());
+                Assert.Equal(ResponderStopReason.StopRequested, await responder.StopAsync());
             }
         }
 
