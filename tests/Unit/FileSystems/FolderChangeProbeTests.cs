@@ -75,9 +75,10 @@ namespace Outpost.Tests.FileSystems
                 TimeSpan left = TimeSpan.FromSeconds(1) - clock.Elapsed;
                 if (left > TimeSpan.Zero && !await poll.WaitAsync(wake, left, TestContext.Current.CancellationToken)) looks++;
             }
-            // 100 ms between probes: at most 10 stats in a second (+1 for timer slack), and only the first look lists.
-            long expected = (long)(TimeSpan.FromSeconds(1).Ticks / ShareFileSystem.ProbeInterval.Ticks);
-            Assert.InRange(poll.Probe.Stats, expected / 2, expected + 1);
+            // At most one stat per 100 ms probe interval over the time that really passed (a loaded machine
+            // may manage fewer, never more), and only the first look lists.
+            long ceiling = (long)(clock.Elapsed.Ticks / ShareFileSystem.ProbeInterval.Ticks) + 1;
+            Assert.InRange(poll.Probe.Stats, 1, ceiling);
             Assert.Equal(1, poll.Probe.Listings);
         }
 
