@@ -24,6 +24,7 @@ internal static class Benchmarks
         new("output", "a job writing 1 GiB to stdout: capture rate and responder peak memory", OutputAsync),
         new("idle", "idle responder CPU", IdleAsync),
         new("probe", "TargetProbe.ProbeManyAsync over 100 targets vs 1", ProbeAsync),
+        MountBench.Definition,
     };
 
     // ------------------------------------------------------------------ round trip (watcher on)

@@ -55,6 +55,8 @@ namespace Outpost.Cli
                     Console.WriteLine($"{s.Name}: {(s.Available ? "available" : "unavailable")}" + (s.Error != null ? $" ({s.Error})" : ""));
                     if (s.ResponderName.Length > 0)
                         Console.WriteLine($"  responder {s.ResponderName}, pid {s.Pid}, {s.Platform}, protocol {s.ProtocolVersion}, started {ProtocolTime.ToWire(s.Started)}{(s.Paused ? ", PAUSED" : "")}");
+                    if (s.ShareFileSystem.Length > 0 || s.LocalFileSystem.Length > 0)
+                        Console.WriteLine("  " + DescribeShare(s));
                     foreach (var lane in s.Lanes)
                         Console.WriteLine($"  lane {lane.Lane}: {lane.State.ToString().ToLowerInvariant()}{(lane.BusyStem.Length > 0 ? " " + lane.BusyStem : "")}, queued {lane.Queued}, heartbeat {ProtocolTime.ToWire(lane.LastHeartbeat)}");
                     if (s.DispatchOrder.Count > 0)
@@ -62,6 +64,15 @@ namespace Outpost.Cli
                 }
             }
             return statuses.All(s => s.Available) ? 0 : Program.ExitFailure;
+        }
+
+        /// <summary>"share on fuse.sshfs at the responder (watched by dir-stamp); ext4 here".</summary>
+        private static string DescribeShare(OutpostTargetStatus s)
+        {
+            string responder = s.ShareFileSystem.Length > 0
+                ? $"share on {s.ShareFileSystem} at the responder" + (s.ShareWatch.Length > 0 ? $" (watched by {s.ShareWatch})" : "")
+                : "share";
+            return s.LocalFileSystem.Length > 0 ? $"{responder}; {s.LocalFileSystem} here" : responder;
         }
     }
 }

@@ -191,10 +191,11 @@ namespace Outpost.Core.Client
                     watcher = null; // polling alone still finds the result
                 }
                 DateTime lastProgress = DateTime.MinValue;
+                var resultProbe = FolderPoll.ResultProbe(outbox); // null where notifications see the responder's writes
                 while (true)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    if (File.Exists(resultFile)) return GetJob(job.Lane, job.Stem);
+                    if ((resultProbe == null || resultProbe.Look()) && File.Exists(resultFile)) return GetJob(job.Lane, job.Stem);
                     if (!Directory.Exists(Layout.Root))
                         throw new OutpostException("ShareUnavailable", OutpostErrorKind.ConnectionError,
                             $"the shared folder {Path} went away while waiting for {job.Stem}; is the share still mounted?", job);
@@ -207,9 +208,7 @@ namespace Outpost.Core.Client
                         lastProgress = DateTime.UtcNow;
                         progress(Progress(job, elapsed));
                     }
-                    TimeSpan poll = elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(25)
-                        : elapsed < TimeSpan.FromSeconds(30) ? TimeSpan.FromMilliseconds(100)
-                        : TimeSpan.FromMilliseconds(250);
+                    TimeSpan poll = FolderPoll.ResultInterval(elapsed, resultProbe != null);
                     if (timeout.HasValue && timeout.Value - elapsed < poll) poll = timeout.Value - elapsed;
                     await wake.WaitAsync(poll < TimeSpan.Zero ? TimeSpan.Zero : poll, cancel).ConfigureAwait(false);
                 }

@@ -44,6 +44,12 @@ namespace Outpost.Core.Client
         /// <summary>Other targets advertising the same responder name, or null.</summary>
         public string? Collision { get; set; }
         public bool Paused { get; set; }
+        /// <summary>The file system the responder found the share on (its share_fs advertisement: ext4, fuse.sshfs, nfs4 ...); empty from a v1 responder.</summary>
+        public string ShareFileSystem { get; set; } = "";
+        /// <summary>How the responder notices new jobs there: notifications, dir-stamp or listing (share_watch); empty from a v1 responder.</summary>
+        public string ShareWatch { get; set; } = "";
+        /// <summary>The file system this host reaches the share through (what a waiting submitter here polls or watches).</summary>
+        public string LocalFileSystem { get; set; } = "";
 
         public override string ToString() => $"{Name}: {(Available ? "available" : "unavailable")}";
     }

@@ -23,6 +23,7 @@ namespace Outpost.Core.Client
                 return status;
             }
             status.Paused = target.HasSentinel(Wire.PauseSentinel);
+            status.LocalFileSystem = Transport.ShareFileSystem.Detect(target.Path).TypeName;
             var info = target.TryReadDispatch(out string? dispatchError);
             if (info != null)
             {
@@ -36,6 +37,8 @@ namespace Outpost.Core.Client
                 status.LaneCount = info.LaneCount;
                 status.DispatchOrder = info.Order;
                 status.Dispatch = info.Interpreters;
+                status.ShareFileSystem = info.ShareFs;
+                status.ShareWatch = info.ShareWatch;
             }
             IEnumerable<int> lanes = info != null ? Enumerable.Range(1, info.LaneCount) : target.Lanes();
             foreach (int lane in lanes)

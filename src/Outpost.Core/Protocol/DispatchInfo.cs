@@ -25,6 +25,10 @@ namespace Outpost.Core.Protocol
         public IList<string> Order { get; set; } = new List<string>();
         /// <summary>Extension → absolute interpreter path.</summary>
         public IDictionary<string, string> Interpreters { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>Additive (v1 ignores it): the file system the responder found the share on (ext4, fuse.sshfs, nfs4 ...).</summary>
+        public string ShareFs { get; set; } = "";
+        /// <summary>Additive: how the responder notices new jobs there (notifications, dir-stamp, listing).</summary>
+        public string ShareWatch { get; set; } = "";
 
         public KeyValueFile ToKeyValues()
         {
@@ -41,6 +45,8 @@ namespace Outpost.Core.Protocol
             AddIfSet(kv, "cwd_source", CwdSource);
             AddIfSet(kv, "comspec", Comspec);
             kv.Add("lane_count", WireValues.Int(LaneCount));
+            AddIfSet(kv, "share_fs", ShareFs);
+            AddIfSet(kv, "share_watch", ShareWatch);
             foreach (var tool in Tools.OrderBy(t => t.Key, StringComparer.Ordinal)) kv.Add("tools." + tool.Key, tool.Value);
             AddIfSet(kv, "dispatch.order", string.Join(",", Order));
             foreach (string ext in Order)
@@ -69,6 +75,8 @@ namespace Outpost.Core.Protocol
                 Comspec = kv["comspec"] ?? "",
                 LaneCount = Math.Max(1, WireValues.ParseInt(kv["lane_count"], 1)),
                 Order = SplitList(kv["dispatch.order"]),
+                ShareFs = kv["share_fs"] ?? "",
+                ShareWatch = kv["share_watch"] ?? "",
             };
             foreach (var pair in kv.Pairs)
             {

@@ -59,6 +59,9 @@ namespace Outpost.Core.Responding
 
         public int Lane => _lane;
 
+        /// <summary>Looks at the inbox between polls where notifications miss the other host's writes; null where they do not.</summary>
+        public FolderPoll? InboxPoll { get; set; }
+
         /// <summary>
         /// At start: jobs a previous responder answered but died before archiving are archived now, so a
         /// responder stopped right after it starts still leaves no answered job in the inbox.
@@ -151,7 +154,7 @@ namespace Outpost.Core.Responding
             // Never sleep past the next heartbeat, so liveness readers see a fresh status.
             TimeSpan untilHeartbeat = _lastHeartbeat + _options.HeartbeatInterval - DateTime.UtcNow;
             if (untilHeartbeat < poll) poll = untilHeartbeat < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : untilHeartbeat;
-            if (!await _wake.WaitAsync(poll, stop).ConfigureAwait(false)) _inboxChanged = true; // a poll tick: list again
+            if (!await FolderPoll.WaitAsync(InboxPoll, _wake, poll, stop).ConfigureAwait(false)) _inboxChanged = true; // a poll tick: list again
         }
 
         private async Task HandleAsync(JobFileName job, int queued, CancellationToken interrupt)

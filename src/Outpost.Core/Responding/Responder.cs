@@ -25,6 +25,7 @@ namespace Outpost.Core.Responding
         private readonly ShareLayout _layout;
         private readonly WakeSignal _wake = new WakeSignal();
         private InterpreterTable _table = new InterpreterTable();
+        private ShareFileSystem? _fileSystem;
 
         public Responder(ResponderOptions options, Action<ResponderEvent>? events = null)
         {
@@ -129,17 +130,20 @@ namespace Outpost.Core.Responding
             AtomicFile.TryDelete(_layout.Sentinel(Wire.RestartSentinel));
             ShareCleanup.RemoveStaleTempFiles(_layout, _options.LaneCount);
             int swept = RetentionSweeper.Sweep(_layout, _options.RetainDays, DateTime.UtcNow);
+            _fileSystem = ShareFileSystem.Detect(_layout.Root);
             Advertisement = BuildAdvertisement(DateTime.UtcNow);
             WriteAdvertisement();
             var scanner = new InboxScanner(_layout) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
             var lanes = Enumerable.Range(1, _options.LaneCount)
-                .Select(n => new LaneWorker(n, _layout, _options, dispatcher, scanner, journal)).ToList();
+                .Select(n => new LaneWorker(n, _layout, _options, dispatcher, scanner, journal)
+                    { InboxPoll = _options.AdaptivePolling ? FolderPoll.For(_fileSystem, _layout.InboxLane(n)) : null }).ToList();
             foreach (var lane in lanes)
             {
                 lane.CompleteAnsweredJobs();
                 lane.WriteReady();
             }
             journal.Started(Advertisement.Cwd, _options.LaneCount, Advertisement.ResponderName, Advertisement.Pid);
+            journal.Info("share file system " + _fileSystem.Describe(), ("share_fs", _fileSystem.TypeName), ("share_watch", _fileSystem.WatchName));
             if (swept > 0) journal.Info("retention sweep", ("deleted", swept.ToString()), ("retain_days", _options.RetainDays.ToString()));
 
 
@@ -283,6 +287,8 @@ namespace Outpost.Core.Responding
                 Comspec = HostPlatform.IsWindows ? Environment.GetEnvironmentVariable("ComSpec") ?? "" : "",
                 LaneCount = _options.LaneCount,
                 Order = table.Interpreters.Select(i => i.Extension).ToList(),
+                ShareFs = _fileSystem?.TypeName ?? "",
+                ShareWatch = _fileSystem?.WatchName ?? "",
             };
             foreach (var tool in _options.Tools) info.Tools[tool.Key] = tool.Value;
             foreach (var interpreter in table.Interpreters) info.Interpreters[interpreter.Extension] = interpreter.Path;
