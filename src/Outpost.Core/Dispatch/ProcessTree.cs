@@ -33,13 +33,15 @@ namespace Outpost.Core.Dispatch
         }
 
         public Stream StandardOutput => _process.StandardOutput.BaseStream;
+        /// <summary>Open only when started with keepInput: a spare or session worker reads its orders here.</summary>
+        public Stream StandardInput => _process.StandardInput.BaseStream;
         public Stream StandardError => _process.StandardError.BaseStream;
         public Task Exited => _exited.Task;
         public int ExitCode => _process.ExitCode;
         public int Id => _process.Id;
 
-        /// <summary>Starts <paramref name="program"/> with stdin at end-of-file and stdout/stderr piped.</summary>
-        public static ProcessTree Start(string program, IReadOnlyList<string> arguments, string workingDirectory)
+        /// <summary>Starts <paramref name="program"/> with stdin at end-of-file (unless <paramref name="keepInput"/>) and stdout/stderr piped.</summary>
+        public static ProcessTree Start(string program, IReadOnlyList<string> arguments, string workingDirectory, bool keepInput = false)
         {
             var argv = new List<string>();
             string fileName = program;
@@ -72,8 +74,11 @@ namespace Outpost.Core.Dispatch
             process.Exited += (_, _) => tree._exited.TrySetResult(true);
             process.Start();
             job?.TryAssign(process);
-            try { process.StandardInput.Close(); } // the job reads end-of-file, never blocks on input
-            catch (IOException) { }
+            if (!keepInput)
+            {
+                try { process.StandardInput.Close(); } // the job reads end-of-file, never blocks on input
+                catch (IOException) { }
+            }
             if (process.HasExited) tree._exited.TrySetResult(true);
             return tree;
         }

@@ -17,13 +17,16 @@ namespace Outpost.Core.Dispatch
     {
         private readonly Func<InterpreterTable> _table;
         private readonly string _scriptFolder;
+        private readonly SparePool? _spares;
 
         /// <param name="table">Read per job, so a reloaded configuration takes effect at the next job.</param>
         /// <param name="scriptFolder">A private folder (0700) where scripts are materialised while they run.</param>
-        public SubprocessDispatcher(Func<InterpreterTable> table, string scriptFolder)
+        /// <param name="spares">Started interpreters a job may take instead of starting cold; null starts every job cold.</param>
+        public SubprocessDispatcher(Func<InterpreterTable> table, string scriptFolder, SparePool? spares = null)
         {
             _table = table;
             _scriptFolder = scriptFolder;
+            _spares = spares;
         }
 
         public static string CreatePrivateScriptFolder()
@@ -60,7 +63,8 @@ namespace Outpost.Core.Dispatch
                 ProcessTree tree;
                 try
                 {
-                    tree = ProcessTree.Start(interpreter.Path, arguments, request.WorkingDirectory);
+                    tree = _spares?.TryTake(interpreter, scriptPath, request.WorkingDirectory)
+                           ?? ProcessTree.Start(interpreter.Path, arguments, request.WorkingDirectory);
                 }
                 catch (Exception e) when (e is System.ComponentModel.Win32Exception || e is IOException ||
                                           e is InvalidOperationException || e is UnauthorizedAccessException)

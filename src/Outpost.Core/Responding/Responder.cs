@@ -25,6 +25,7 @@ namespace Outpost.Core.Responding
         private readonly ShareLayout _layout;
         private readonly WakeSignal _wake = new WakeSignal();
         private InterpreterTable _table = new InterpreterTable();
+        private SparePool? _spares;
 
         public Responder(ResponderOptions options, Action<ResponderEvent>? events = null)
         {
@@ -78,6 +79,7 @@ namespace Outpost.Core.Responding
             _options.Description = reloaded.Description;
             _options.Tags = reloaded.Tags;
             _options.Tools = reloaded.Tools;
+            _options.Warm = reloaded.Warm;
             UpdateInterpreters(reloaded.Interpreters ?? InterpreterTable.Discover());
             journal.Info("configuration reloaded", ("config", _flags.ConfigPath));
         }
@@ -89,6 +91,7 @@ namespace Outpost.Core.Responding
         public void UpdateInterpreters(InterpreterTable table)
         {
             Volatile.Write(ref _table, table);
+            _spares?.Retire(_options.Warm); // a new table or outpost.toml: spares started from the old one go
             Advertisement = BuildAdvertisement(Advertisement.Started ?? DateTime.UtcNow);
             WriteAdvertisement();
         }
@@ -113,8 +116,7 @@ namespace Outpost.Core.Responding
             }
             _table = _options.Interpreters ?? InterpreterTable.Discover();
             string scriptFolder = SubprocessDispatcher.CreatePrivateScriptFolder();
-            var dispatcher = _options.DispatcherFactory?.Invoke(() => Volatile.Read(ref _table), scriptFolder)
-                             ?? new SubprocessDispatcher(() => Volatile.Read(ref _table), scriptFolder);
+            var dispatcher = _options.DispatcherFactory?.Invoke(() => Volatile.Read(ref _table), scriptFolder) ?? NewDispatcher(scriptFolder, journal);
 
             AtomicFile.TryDelete(_layout.Sentinel(Wire.StopSentinel));
             AtomicFile.TryDelete(_layout.Sentinel(Wire.RestartSentinel));
@@ -130,6 +132,7 @@ namespace Outpost.Core.Responding
                 lane.CompleteAnsweredJobs();
                 lane.WriteReady();
             }
+            if (_spares != null) _ = Task.Run(() => _spares.Fill());
             journal.Started(Advertisement.Cwd, _options.LaneCount, Advertisement.ResponderName, Advertisement.Pid);
             if (swept > 0) journal.Info("retention sweep", ("deleted", swept.ToString()), ("retain_days", _options.RetainDays.ToString()));
 
@@ -154,6 +157,7 @@ namespace Outpost.Core.Responding
             {
                 laneStop.Cancel();
                 foreach (var lane in lanes) lane.Dispose();
+                _spares?.Dispose();
                 try { Directory.Delete(scriptFolder, recursive: true); }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
@@ -162,6 +166,20 @@ namespace Outpost.Core.Responding
             journal.Stopped(exitCode, reason);
             return exitCode;
         }
+
+        /// <summary>The subprocess dispatcher with warm spares as outpost.toml asks.</summary>
+        private SubprocessDispatcher NewDispatcher(string scriptFolder, ResponderJournal journal)
+        {
+            string cwd = _options.WorkingDirectory ?? Environment.CurrentDirectory;
+            _spares = new SparePool(_options.Warm ?? new WarmSettings(), _options.LaneCount, scriptFolder, cwd, () => Volatile.Read(ref _table))
+            {
+                Warning = message => journal.Warning(null, null, message),
+            };
+            return new SubprocessDispatcher(() => Volatile.Read(ref _table), scriptFolder, _spares);
+        }
+
+        /// <summary>Waiting spares (tests and the benchmark read their process ids).</summary>
+        public SparePool? Spares => _spares;
 
         private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal,
             ResponderClaim claim)
@@ -274,6 +292,7 @@ namespace Outpost.Core.Responding
                 LaneCount = _options.LaneCount,
                 Order = table.Interpreters.Select(i => i.Extension).ToList(),
             };
+
             foreach (var tool in _options.Tools) info.Tools[tool.Key] = tool.Value;
             foreach (var interpreter in table.Interpreters) info.Interpreters[interpreter.Extension] = interpreter.Path;
             return info;

@@ -39,6 +39,9 @@ namespace Outpost.Core.Responding
         /// <summary>Tests only: drops a file-system notification when it returns true (a starved or overflowing watcher).</summary>
         internal Func<bool>? DropNotification { get; set; }
 
+        /// <summary>Warm spares; null means outpost.toml's [warm], else the defaults (on for .ps1 and .sh).</summary>
+        public WarmSettings? Warm { get; set; }
+
         /// <summary>Creates the dispatcher; null means the subprocess dispatcher.</summary>
         public Func<Func<InterpreterTable>, string, IJobDispatcher>? DispatcherFactory { get; set; }
 
@@ -56,6 +59,8 @@ namespace Outpost.Core.Responding
             resolved.Tools = Tools.Count > 0 ? Tools : config?.Tools ?? new Dictionary<string, string>();
             resolved.Interpreters = Interpreters ?? config?.BuildInterpreters();
             resolved.Policy = Policy ?? config?.Policy;
+            resolved.Warm = Warm ?? config?.Warm ?? new WarmSettings();
+
             resolved.Trust = Trust ?? config?.Trust;
             if (resolved.Trust is { LedgerPath: null } trust && !string.IsNullOrEmpty(SharePath))
                 trust.LedgerPath = Outpost.Core.Trust.TrustPolicy.DefaultLedgerPath(SharePath);
