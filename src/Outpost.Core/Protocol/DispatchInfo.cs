@@ -25,6 +25,9 @@ namespace Outpost.Core.Protocol
         public IList<string> Order { get; set; } = new List<string>();
         /// <summary>Extension → absolute interpreter path.</summary>
         public IDictionary<string, string> Interpreters { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>Outpost additions this responder serves (outpost_features; a v1 peer neither writes nor reads it).</summary>
+        public IList<string> Features { get; set; } = new List<string>();
+        public const string SessionsFeature = "sessions";
 
         public KeyValueFile ToKeyValues()
         {
@@ -42,6 +45,7 @@ namespace Outpost.Core.Protocol
             AddIfSet(kv, "comspec", Comspec);
             kv.Add("lane_count", WireValues.Int(LaneCount));
             foreach (var tool in Tools.OrderBy(t => t.Key, StringComparer.Ordinal)) kv.Add("tools." + tool.Key, tool.Value);
+            AddIfSet(kv, "outpost_features", string.Join(",", Features));
             AddIfSet(kv, "dispatch.order", string.Join(",", Order));
             foreach (string ext in Order)
             {
@@ -69,6 +73,7 @@ namespace Outpost.Core.Protocol
                 Comspec = kv["comspec"] ?? "",
                 LaneCount = Math.Max(1, WireValues.ParseInt(kv["lane_count"], 1)),
                 Order = SplitList(kv["dispatch.order"]),
+                Features = SplitList(kv["outpost_features"]),
             };
             foreach (var pair in kv.Pairs)
             {

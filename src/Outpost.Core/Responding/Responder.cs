@@ -26,6 +26,7 @@ namespace Outpost.Core.Responding
         private readonly WakeSignal _wake = new WakeSignal();
         private InterpreterTable _table = new InterpreterTable();
         private SparePool? _spares;
+        private Sessions.SessionHost? _sessions;
 
         public Responder(ResponderOptions options, Action<ResponderEvent>? events = null)
         {
@@ -80,6 +81,7 @@ namespace Outpost.Core.Responding
             _options.Tags = reloaded.Tags;
             _options.Tools = reloaded.Tools;
             _options.Warm = reloaded.Warm;
+            if (_sessions != null && reloaded.Sessions != null) _sessions.Settings = reloaded.Sessions;
             UpdateInterpreters(reloaded.Interpreters ?? InterpreterTable.Discover());
             journal.Info("configuration reloaded", ("config", _flags.ConfigPath));
         }
@@ -158,6 +160,7 @@ namespace Outpost.Core.Responding
                 laneStop.Cancel();
                 foreach (var lane in lanes) lane.Dispose();
                 _spares?.Dispose();
+                _sessions?.Dispose();
                 try { Directory.Delete(scriptFolder, recursive: true); }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
@@ -167,7 +170,7 @@ namespace Outpost.Core.Responding
             return exitCode;
         }
 
-        /// <summary>The subprocess dispatcher with warm spares as outpost.toml asks.</summary>
+        /// <summary>The subprocess dispatcher with warm spares and session workers as outpost.toml asks.</summary>
         private SubprocessDispatcher NewDispatcher(string scriptFolder, ResponderJournal journal)
         {
             string cwd = _options.WorkingDirectory ?? Environment.CurrentDirectory;
@@ -175,11 +178,16 @@ namespace Outpost.Core.Responding
             {
                 Warning = message => journal.Warning(null, null, message),
             };
-            return new SubprocessDispatcher(() => Volatile.Read(ref _table), scriptFolder, _spares);
+            _sessions = new Sessions.SessionHost(_options.Sessions ?? new Sessions.SessionSettings(), scriptFolder)
+            {
+                Note = message => journal.Info(message),
+            };
+            return new SubprocessDispatcher(() => Volatile.Read(ref _table), scriptFolder, _spares, _sessions);
         }
 
-        /// <summary>Waiting spares (tests and the benchmark read their process ids).</summary>
+        /// <summary>Waiting spares and live session workers (tests and the benchmark read their process ids).</summary>
         public SparePool? Spares => _spares;
+        public Sessions.SessionHost? Sessions => _sessions;
 
         private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal,
             ResponderClaim claim)
@@ -292,7 +300,7 @@ namespace Outpost.Core.Responding
                 LaneCount = _options.LaneCount,
                 Order = table.Interpreters.Select(i => i.Extension).ToList(),
             };
-
+            if (_options.Sessions?.Enabled != false) info.Features.Add(DispatchInfo.SessionsFeature);
             foreach (var tool in _options.Tools) info.Tools[tool.Key] = tool.Value;
             foreach (var interpreter in table.Interpreters) info.Interpreters[interpreter.Extension] = interpreter.Path;
             return info;

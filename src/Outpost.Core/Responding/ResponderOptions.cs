@@ -41,6 +41,8 @@ namespace Outpost.Core.Responding
 
         /// <summary>Warm spares; null means outpost.toml's [warm], else the defaults (on for .ps1 and .sh).</summary>
         public WarmSettings? Warm { get; set; }
+        /// <summary>Session workers; null means outpost.toml's [sessions], else the defaults.</summary>
+        public Sessions.SessionSettings? Sessions { get; set; }
 
         /// <summary>Creates the dispatcher; null means the subprocess dispatcher.</summary>
         public Func<Func<InterpreterTable>, string, IJobDispatcher>? DispatcherFactory { get; set; }
@@ -60,7 +62,7 @@ namespace Outpost.Core.Responding
             resolved.Interpreters = Interpreters ?? config?.BuildInterpreters();
             resolved.Policy = Policy ?? config?.Policy;
             resolved.Warm = Warm ?? config?.Warm ?? new WarmSettings();
-
+            resolved.Sessions = Sessions ?? config?.Sessions ?? new Sessions.SessionSettings();
             resolved.Trust = Trust ?? config?.Trust;
             if (resolved.Trust is { LedgerPath: null } trust && !string.IsNullOrEmpty(SharePath))
                 trust.LedgerPath = Outpost.Core.Trust.TrustPolicy.DefaultLedgerPath(SharePath);

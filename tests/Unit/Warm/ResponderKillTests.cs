@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Outpost.Core.Client;
+using Outpost.Core.Sessions;
 using Outpost.Tests.Support;
 using Xunit;
 using static Outpost.Tests.Warm.WarmTestSupport;
@@ -37,9 +38,15 @@ namespace Outpost.Tests.Warm
             {
                 var target = new OutpostTarget(share, "killed");
                 RunningResponder.WaitUntil(() => File.Exists(target.Layout.DispatchFile), TimeSpan.FromSeconds(30));
-                // Two spares (sh, ps1), children of the responder.
-                RunningResponder.WaitUntil(() => ChildrenOf(responder.Id).Count >= 2, TimeSpan.FromSeconds(30));
+                var open = target.Submit(JobSubmission.FromText(SessionDirective.Header("killtest", open: true) + "$state = 'kept'; $PID", "ps1"));
+                var opened = target.Wait(open, TimeSpan.FromSeconds(60));
+                Assert.Equal(0, opened.Result!.ExitCode);
+                int worker = int.Parse(System.Text.Encoding.UTF8.GetString(target.ReadOutput(opened, OutputStreamKind.Stdout)).Trim());
+
+                // Two spares (sh, ps1) and the session worker, all children of the responder.
+                RunningResponder.WaitUntil(() => ChildrenOf(responder.Id).Count >= 3, TimeSpan.FromSeconds(30));
                 var children = ChildrenOf(responder.Id);
+                Assert.Contains(worker, children);
 
                 responder.Kill(); // SIGKILL: no finally block, no Dispose runs in the responder
                 responder.WaitForExit();
