@@ -10,7 +10,7 @@ namespace Outpost.PowerShell.Commands
     /// output with an OutpostTarget property, and errors, warnings, verbose, debug and information in the
     /// matching local streams, as they arrive.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "OutpostCommand")]
+    [Cmdlet(VerbsLifecycle.Invoke, "OutpostCommand", DefaultParameterSetName = "Target")]
     [OutputType(typeof(PSObject))]
     [OutputType(typeof(OutpostInvokeJob))]
     public sealed class InvokeOutpostCommandCommand : OutpostCmdlet, IRemoteStreams
@@ -22,18 +22,22 @@ namespace Outpost.PowerShell.Commands
         [Alias("Args")]
         public object[]? ArgumentList { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Target", ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TargetNameCompleter))]
         public string? Target { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Target", ValueFromPipelineByPropertyName = true)]
         public string? Path { get; set; }
+
+        /// <summary>Run in these sessions (New-OutpostSession) instead of a fresh process per call.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Session", ValueFromPipeline = true)]
+        public Core.Sessions.OutpostSession[]? Session { get; set; }
 
         [Parameter]
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = "Target")]
         [ValidateRange(1, 64)]
         public int Lane { get; set; } = 1;
 
@@ -45,11 +49,16 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public string? SigningKey { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = "Target")]
         public SwitchParameter AsJob { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (Session != null)
+            {
+                InvokeInSessions();
+                return;
+            }
             OutpostTarget target;
             RemoteInvocation invocation;
             try
@@ -91,6 +100,24 @@ namespace Outpost.PowerShell.Commands
             {
                 CancelRemote(target, invocation); // e.g. Select-Object -First: nobody wants the rest
                 throw;
+            }
+        }
+
+        private void InvokeInSessions()
+        {
+            foreach (var session in Session!)
+            {
+                try
+                {
+                    var terminating = SessionInvocation.Run(session, ScriptBlock!, ArgumentList, Depth, TimeoutSec,
+                        SigningKey == null ? null : GetUnresolvedProviderPathFromPSPath(SigningKey), SessionState, this, CancelToken);
+                    if (terminating != null) ThrowTerminatingError(terminating);
+                }
+                catch (OutpostException e)
+                {
+                    WriteFailure(e);
+                }
+                catch (OperationCanceledException) { }
             }
         }
 
