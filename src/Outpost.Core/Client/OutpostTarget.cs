@@ -121,6 +121,7 @@ namespace Outpost.Core.Client
             job.State = result != null ? OutpostJob.StateOf(result)
                 : File.Exists(Layout.JobFile(lane, stem + "." + ext)) ? (IsRunning(lane, stem, ext!) ? OutpostJobState.Running : OutpostJobState.Queued)
                 : OutpostJobState.Archived;
+            job.CancelPending = IsCancelPending(job);
             return job;
         }
 
@@ -153,7 +154,9 @@ namespace Outpost.Core.Client
                 {
                     if (jobs.ContainsKey((lane, name.Stem.Text))) continue; // answered; archive pending
                     bool running = status?.BusyStem == name.Stem.Text || File.Exists(Layout.JobFile(lane, name.Name) + ".running");
-                    jobs[(lane, name.Stem.Text)] = OutpostJob.For(Name, Path, lane, name, running ? OutpostJobState.Running : OutpostJobState.Queued);
+                    var job = OutpostJob.For(Name, Path, lane, name, running ? OutpostJobState.Running : OutpostJobState.Queued);
+                    job.CancelPending = IsCancelPending(job);
+                    jobs[(lane, name.Stem.Text)] = job;
                 }
             }
             return jobs.Values.OrderBy(j => j.Stem, StringComparer.Ordinal).ThenBy(j => j.Lane).ToList();
@@ -263,6 +266,9 @@ namespace Outpost.Core.Client
                 throw Unreachable(e);
             }
         }
+
+        private bool IsCancelPending(OutpostJob job) =>
+            (job.State == OutpostJobState.Queued || job.State == OutpostJobState.Running) && File.Exists(Layout.CancelFile(job.Lane, job.Stem));
 
         /// <summary>
         /// Takes a queued job back out of the inbox. False when it is no longer queued (it started, or

@@ -54,7 +54,8 @@ namespace Outpost.Core.Dispatch
         {
             lock (_gate)
             {
-                if (_disposed || !_settings.Enabled) return;
+                // Windows starts children with stdin at NUL (WindowsChildProcess): no spares there yet, jobs start cold.
+                if (_disposed || !_settings.Enabled || System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)) return;
                 int wanted = _settings.SparesPerLane * _lanes;
                 foreach (var interpreter in _table().Interpreters)
                 {

@@ -72,8 +72,10 @@ namespace Outpost.Core.Responding
         private bool ArchiveIfAnswered(JobFileName job)
         {
             if (!_publisher.HasResult(_lane, job)) return false;
-            _publisher.Archive(_lane, job);
+            // The claim goes before the job file: once the result exists the claim is not needed, and a
+            // responder killed between the two must not leave a .running sidecar with no job beside it.
             RunClaim.Remove(_layout, _lane, job);
+            _publisher.Archive(_lane, job);
             return true;
         }
 
@@ -167,8 +169,8 @@ namespace Outpost.Core.Responding
                 {
                     var interrupted = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false,
                         "interrupted: the responder stopped while this job ran; it was not run again");
+                    RunClaim.Remove(_layout, _lane, job); // before the archive: see ArchiveIfAnswered
                     _publisher.Archive(_lane, job);
-                    RunClaim.Remove(_layout, _lane, job);
                     _journal.JobInterrupted(_lane, stem, interrupted);
                     return;
                 }
@@ -265,8 +267,8 @@ namespace Outpost.Core.Responding
             try
             {
                 _publisher.Publish(_lane, job, stdoutTemp, stderrTemp, result);
+                RunClaim.Remove(_layout, _lane, job); // before the archive: see ArchiveIfAnswered
                 _publisher.Archive(_lane, job);
-                RunClaim.Remove(_layout, _lane, job);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

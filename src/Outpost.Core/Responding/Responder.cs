@@ -13,8 +13,8 @@ namespace Outpost.Core.Responding
 {
     /// <summary>
     /// A v1 responder over one share: N lane loops, the dispatch.txt advertisement, the STOP /
-    /// PAUSE / RESTART sentinels, retention, and an exit code the supervisor acts on
-    /// (0 stop, 75 restart, 74 share unavailable).
+    /// PAUSE / RESTART sentinels, retention, and a stop reason each front end maps
+    /// (<see cref="ResponderExitCodes"/>: 0 stop, 75 restart, 74 share unavailable).
     /// </summary>
     public sealed class Responder
     {
@@ -100,21 +100,30 @@ namespace Outpost.Core.Responding
 
         /// <param name="stop">Graceful: running jobs finish, no new ones start (Ctrl+C).</param>
         /// <param name="interrupt">Hard: running jobs are killed and reported interrupted (a second Ctrl+C).</param>
-        /// <returns>0 after STOP or a stop request, 75 after RESTART, 74 when the share is not available.</returns>
-        public async Task<int> RunAsync(CancellationToken stop = default, CancellationToken interrupt = default)
+        /// <summary>Why the last run ended, in words (for ShareUnavailable: what was missing or could not be created).</summary>
+        public string StopMessage { get; private set; } = "";
+
+        /// <summary>Tests only: drops a file-system notification when it returns true (a starved or overflowing watcher).</summary>
+        internal Func<bool>? DropNotification { get; set; }
+
+        /// <returns>Why the run ended; <see cref="ResponderExitCodes"/> turns it into v1's exit code.</returns>
+        /// <exception cref="OutpostException">ShareInUse: another live responder holds the folder's claim.</exception>
+        public async Task<ResponderStopReason> RunAsync(CancellationToken stop = default, CancellationToken interrupt = default)
         {
             if (!PrepareShare(out string why))
             {
-                _events?.Invoke(new ResponderEvent { Kind = ResponderEventKind.Error, Message = why });
-                return Wire.ResponderExitShareUnavailable;
+                // No event: the reason and StopMessage are the one report, so front ends say it once.
+                StopMessage = why;
+                return ResponderStopReason.ShareUnavailable;
             }
             var journal = new ResponderJournal(new EventLog(_layout.EventLogFile), _events);
             var claim = new ResponderClaim(_layout);
             string? taken = claim.TryAcquire();
             if (taken != null)
             {
-                journal.Error(null, null, "not starting: " + taken);
-                throw new OutpostException("ShareInUse", OutpostErrorKind.InvalidOperation, taken, _layout.Root);
+                // Logged for the share's record; the caller hears it once, from the exception.
+                new ResponderJournal(new EventLog(_layout.EventLogFile), null).Error(null, null, "not starting: " + taken);
+                throw new OutpostException("ShareInUse", OutpostErrorKind.ResourceBusy, taken, _layout.Root);
             }
             _table = _options.Interpreters ?? InterpreterTable.Discover();
             string scriptFolder = SubprocessDispatcher.CreatePrivateScriptFolder();
@@ -145,12 +154,13 @@ namespace Outpost.Core.Responding
             if (watcher != null) Connect(watcher, lanes);
 
             var laneTasks = lanes.Select(l => Task.Run(() => l.RunAsync(laneStop.Token, laneInterrupt.Token))).ToList();
-            int exitCode;
+            ResponderStopReason stopReason;
             string reason;
             try
             {
-                (exitCode, reason) = await WatchSentinelsAsync(stop, laneTasks, journal, claim).ConfigureAwait(false);
-                if (exitCode == Wire.ResponderExitShareUnavailable) laneInterrupt.Cancel();
+                (stopReason, reason) = await WatchSentinelsAsync(stop, laneTasks, journal, claim).ConfigureAwait(false);
+                StopMessage = reason;
+                if (stopReason == ResponderStopReason.ShareUnavailable) laneInterrupt.Cancel();
                 journal.Stopping(reason);
                 laneStop.Cancel();
                 await Task.WhenAll(laneTasks).ConfigureAwait(false);
@@ -165,9 +175,9 @@ namespace Outpost.Core.Responding
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
             }
-            if (exitCode != Wire.ResponderExitShareUnavailable) claim.Release();
-            journal.Stopped(exitCode, reason);
-            return exitCode;
+            if (stopReason != ResponderStopReason.ShareUnavailable) claim.Release();
+            journal.Stopped(ResponderExitCodes.For(stopReason), reason);
+            return stopReason;
         }
 
         /// <summary>The subprocess dispatcher with warm spares and session workers as outpost.toml asks.</summary>
@@ -189,7 +199,7 @@ namespace Outpost.Core.Responding
         public SparePool? Spares => _spares;
         public Sessions.SessionHost? Sessions => _sessions;
 
-        private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal,
+        private async Task<(ResponderStopReason, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal,
             ResponderClaim claim)
         {
             DateTime nextClaimRefresh = DateTime.MinValue;
@@ -202,16 +212,16 @@ namespace Outpost.Core.Responding
                     ReloadConfigIfChanged(journal);
                     nextConfigCheck = DateTime.UtcNow + configEvery;
                 }
-                if (stop.IsCancellationRequested) return (Wire.ResponderExitStop, "stop requested");
+                if (stop.IsCancellationRequested) return (ResponderStopReason.StopRequested, "stop requested");
                 if (!Directory.Exists(_layout.Root) || !Directory.Exists(_layout.Inbox))
-                    return (Wire.ResponderExitShareUnavailable, "shared folder is no longer available");
-                if (File.Exists(_layout.Sentinel(Wire.StopSentinel))) return (Wire.ResponderExitStop, "STOP sentinel observed");
-                if (File.Exists(_layout.Sentinel(Wire.RestartSentinel))) return (Wire.ResponderExitRestart, "RESTART sentinel observed");
+                    return (ResponderStopReason.ShareUnavailable, $"shared folder {_layout.Root} is no longer available");
+                if (File.Exists(_layout.Sentinel(Wire.StopSentinel))) return (ResponderStopReason.StopSentinel, "STOP sentinel observed");
+                if (File.Exists(_layout.Sentinel(Wire.RestartSentinel))) return (ResponderStopReason.RestartSentinel, "RESTART sentinel observed");
                 if (laneTasks.Any(t => t.IsFaulted)) throw laneTasks.First(t => t.IsFaulted).Exception!.GetBaseException();
                 if (!File.Exists(_layout.DispatchFile)) WriteAdvertisement(); // someone cleaned the inbox: re-advertise
                 if (DateTime.UtcNow >= nextClaimRefresh)
                 {
-                    if (!claim.Refresh()) return (Wire.ResponderExitStop, "another responder took over this folder");
+                    if (!claim.Refresh()) return (ResponderStopReason.TakenOver, "another responder took over this folder");
                     nextClaimRefresh = DateTime.UtcNow + _options.HeartbeatInterval;
                 }
                 await _wake.WaitAsync(_options.PollInterval < _options.HeartbeatInterval ? _options.PollInterval : _options.HeartbeatInterval, stop).ConfigureAwait(false);
@@ -222,7 +232,7 @@ namespace Outpost.Core.Responding
         {
             watcher.Changed += (area, lane, name) =>
             {
-                if (_options.DropNotification?.Invoke() == true) return;
+                if (DropNotification?.Invoke() == true) return;
                 if (area.Length == 0)
                 {
                     // A sentinel at the root: STOP/RESTART for the main loop, PAUSE removed for the lanes.
@@ -300,7 +310,7 @@ namespace Outpost.Core.Responding
                 LaneCount = _options.LaneCount,
                 Order = table.Interpreters.Select(i => i.Extension).ToList(),
             };
-            if (_options.Sessions?.Enabled != false) info.Features.Add(DispatchInfo.SessionsFeature);
+            if (_options.Sessions?.Enabled != false && !HostPlatform.IsWindows) info.Features.Add(DispatchInfo.SessionsFeature); // no session workers on Windows yet
             foreach (var tool in _options.Tools) info.Tools[tool.Key] = tool.Value;
             foreach (var interpreter in table.Interpreters) info.Interpreters[interpreter.Extension] = interpreter.Path;
             return info;

@@ -36,8 +36,6 @@ namespace Outpost.Core.Responding
         public bool AdaptivePolling { get; set; } = true;
         /// <summary>Lanes' heartbeat cadence; v1 writes status about every 2 s.</summary>
         public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
-        /// <summary>Tests only: drops a file-system notification when it returns true (a starved or overflowing watcher).</summary>
-        internal Func<bool>? DropNotification { get; set; }
 
         /// <summary>Warm spares; null means outpost.toml's [warm], else the defaults (on for .ps1 and .sh).</summary>
         public WarmSettings? Warm { get; set; }
