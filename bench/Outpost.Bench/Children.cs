@@ -49,7 +49,7 @@ internal static class ChildModes
         }
         using var stop = new CancellationTokenSource();
         StopWhenParentGoes(stop);
-        int exit = await new Responder(options).RunAsync(stop.Token).ConfigureAwait(false);
+        int exit = ResponderExitCodes.For(await new Responder(options).RunAsync(stop.Token).ConfigureAwait(false));
         ReportSelf();
         return exit;
     }
