@@ -25,6 +25,7 @@ internal static class Benchmarks
         new("idle", "idle responder CPU", IdleAsync),
         new("probe", "TargetProbe.ProbeManyAsync over 100 targets vs 1", ProbeAsync),
         MountBench.Definition,
+        new("remoting", "Invoke-OutpostCommand (fresh and -Session) in a real pwsh vs Invoke-Command over SSH; spare and session memory", RemotingBench.RunAsync),
     };
 
     // ------------------------------------------------------------------ round trip (watcher on)
@@ -104,14 +105,15 @@ internal static class Benchmarks
 
             var rt = new Stats(trip);
             var sp = new Stats(spawn);
-            double limitMedian = 1.2 * sp.Median + 10;
-            double limitP95 = 1.2 * sp.P95 + 10;
+            // P1 raised (issue 16): warm spares pay the launch ahead, so the allowance drops from 10 to 5 ms.
+            double limitMedian = 1.2 * sp.Median + 5;
+            double limitP95 = 1.2 * sp.P95 + 5;
             report.Check(bench, $"Round trip, trivial sh job, watcher on, median of {n}", Fmt.Ms(rt.Median),
                 $"spawn sh -c true: {Fmt.Ms(sp.Median)}", Fmt.Ratio(rt.Median, sp.Median),
-                $"≤ 1.2× spawn + 10 ms = {Fmt.Ms(limitMedian)}", rt.Median <= limitMedian);
+                $"≤ 1.2× spawn + 5 ms = {Fmt.Ms(limitMedian)}", rt.Median <= limitMedian);
             report.Check(bench, $"Round trip, trivial sh job, watcher on, p95 of {n}", Fmt.Ms(rt.P95),
                 $"spawn sh -c true: {Fmt.Ms(sp.P95)}", Fmt.Ratio(rt.P95, sp.P95),
-                $"≤ 1.2× spawn + 10 ms = {Fmt.Ms(limitP95)}", rt.P95 <= limitP95);
+                $"≤ 1.2× spawn + 5 ms = {Fmt.Ms(limitP95)}", rt.P95 <= limitP95);
             report.Info(bench, "  where it goes (medians): Submit() call", Fmt.Ms(new Stats(submitMs).Median));
             report.Info(bench, "  submitted → job started (watcher wake, scan, claim, status, log)", Fmt.Ms(new Stats(pickupMs).Median));
             report.Info(bench, "  job started → finished (script, setsid+sh, pipes, 2 fsyncs)", Fmt.Ms(new Stats(runMs).Median));

@@ -27,6 +27,15 @@ namespace Outpost.PowerShell
         /// <summary>Last changes to the job before it is submitted (a session names itself here).</summary>
         public virtual void Prepare(JobSubmission submission) { }
 
+        /// <summary>The script sent for the wrapper (a session turns it into a command for its worker).</summary>
+        public virtual string Wrap(string wrapper) => wrapper;
+
+        /// <summary>
+        /// The destination's own reading of how a job ended, in place of the generic one (a session reports
+        /// its worker gone); null for the generic reading (timeout, cancel, exit code).
+        /// </summary>
+        public virtual ErrorRecord? EndedAs(OutpostJob job) => null;
+
         public RemoteInvocation Begin(RemoteCommand command) => new RemoteInvocation(this, command);
     }
 

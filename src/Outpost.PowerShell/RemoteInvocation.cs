@@ -148,7 +148,7 @@ namespace Outpost.PowerShell
 
         public OutpostJob Submit()
         {
-            var submission = JobSubmission.FromText(_command.BuildWrapper(_token), "ps1");
+            var submission = JobSubmission.FromText(_destination.Wrap(_command.BuildWrapper(_token)), "ps1");
             submission.Lane = _command.Lane;
             submission.Label = "invoke";
             if (_command.TimeoutSec > 0) submission.TimeoutSeconds = _command.TimeoutSec;
@@ -172,7 +172,14 @@ namespace Outpost.PowerShell
                 var (finished, terminating) = Play(streams, cancel);
                 outcome.Job = finished;
                 outcome.Terminating = terminating;
-                ReportEnd(finished, terminating != null, streams, outcome);
+                var own = _destination.EndedAs(finished);
+                if (own != null)
+                {
+                    streams.Error(own);
+                    outcome.Failed = true;
+                    outcome.Reason = own.Exception;
+                }
+                else ReportEnd(finished, terminating != null, streams, outcome);
                 if (terminating != null)
                 {
                     outcome.Failed = true;

@@ -32,6 +32,10 @@ namespace Outpost.Core.Config
         /// <summary>[trust]: signed jobs. Null when the file has no [trust] table.</summary>
         public Outpost.Core.Trust.TrustPolicy? Trust { get; set; }
         public IList<string> Warnings { get; } = new List<string>();
+        /// <summary>[warm]: started interpreters waiting for the next job (Outpost's; v1 ignores it).</summary>
+        public WarmSettings Warm { get; set; } = new WarmSettings();
+        /// <summary>[sessions]: session workers (Outpost's; v1 ignores it).</summary>
+        public Outpost.Core.Sessions.SessionSettings Sessions { get; set; } = new Outpost.Core.Sessions.SessionSettings();
 
         public static ResponderConfig Load(string path)
         {
@@ -85,6 +89,8 @@ namespace Outpost.Core.Config
             }
             if (root.GetTable("policy") is TomlTable policy) config.Policy = JobPolicy.FromToml(policy);
             if (root.GetTable("trust") is TomlTable trust) config.Trust = TrustFromToml(trust, path);
+            if (root.GetTable("warm") is TomlTable warm) config.Warm = WarmSettings.FromToml(warm, path);
+            if (root.GetTable("sessions") is TomlTable sessions) config.Sessions = Outpost.Core.Sessions.SessionSettings.FromToml(sessions, path);
             return config;
         }
 

@@ -35,6 +35,9 @@ namespace Outpost.Core.Dispatch
         }
 
         public Stream StandardOutput => _windows?.StandardOutput ?? _process!.StandardOutput.BaseStream;
+        /// <summary>Open only when started with keepInput: a spare or session worker reads its orders here.</summary>
+        public Stream StandardInput => _process?.StandardInput.BaseStream
+            ?? throw new InvalidOperationException("this process was started with its stdin at end-of-file");
         public Stream StandardError => _windows?.StandardError ?? _process!.StandardError.BaseStream;
         public Task Exited => _windows?.Exited ?? _exited.Task;
         public int ExitCode => _windows?.ExitCode ?? _process!.ExitCode;
@@ -43,10 +46,15 @@ namespace Outpost.Core.Dispatch
         /// <summary>Why the job's processes are not contained (Windows: no Job Object, or the assignment failed), or null.</summary>
         public string? ContainmentError { get; private set; }
 
-        /// <summary>Starts <paramref name="program"/> with stdin at end-of-file and stdout/stderr piped.</summary>
-        public static ProcessTree Start(string program, IReadOnlyList<string> arguments, string workingDirectory)
+        /// <summary>Starts <paramref name="program"/> with stdin at end-of-file (unless <paramref name="keepInput"/>) and stdout/stderr piped.</summary>
+        public static ProcessTree Start(string program, IReadOnlyList<string> arguments, string workingDirectory, bool keepInput = false)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return StartOnWindows(program, arguments, workingDirectory);
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                // The Windows child starts with stdin at NUL: spares and session workers are not served there yet.
+                if (keepInput) throw new InvalidOperationException("an interpreter waiting on stdin is not supported on Windows yet");
+                return StartOnWindows(program, arguments, workingDirectory);
+            }
             var argv = new List<string>();
             string fileName = program;
             bool ownSession = false;
@@ -65,8 +73,11 @@ namespace Outpost.Core.Dispatch
             var tree = new ProcessTree(process, null, null, ownSession);
             process.Exited += (_, _) => tree._exited.TrySetResult(true);
             process.Start();
-            try { process.StandardInput.Close(); } // the job reads end-of-file, never blocks on input
-            catch (IOException) { }
+            if (!keepInput)
+            {
+                try { process.StandardInput.Close(); } // the job reads end-of-file, never blocks on input
+                catch (IOException) { }
+            }
             if (process.HasExited) tree._exited.TrySetResult(true);
             return tree;
         }

@@ -17,13 +17,19 @@ namespace Outpost.Core.Dispatch
     {
         private readonly Func<InterpreterTable> _table;
         private readonly string _scriptFolder;
+        private readonly SparePool? _spares;
+        private readonly Sessions.SessionHost? _sessions;
 
         /// <param name="table">Read per job, so a reloaded configuration takes effect at the next job.</param>
         /// <param name="scriptFolder">A private folder (0700) where scripts are materialised while they run.</param>
-        public SubprocessDispatcher(Func<InterpreterTable> table, string scriptFolder)
+        /// <param name="spares">Started interpreters a job may take instead of starting cold; null starts every job cold.</param>
+        /// <param name="sessions">Session workers for .ps1 jobs that name a session; null runs those like any job.</param>
+        public SubprocessDispatcher(Func<InterpreterTable> table, string scriptFolder, SparePool? spares = null, Sessions.SessionHost? sessions = null)
         {
             _table = table;
             _scriptFolder = scriptFolder;
+            _spares = spares;
+            _sessions = sessions;
         }
 
         public static string CreatePrivateScriptFolder() => PrivateScriptFolder.Create();
@@ -46,6 +52,8 @@ namespace Outpost.Core.Dispatch
                 return Refuse(outcome, request, stdout, stderr, refusal);
 
             TimeSpan timeout = header.Found ? TimeSpan.FromSeconds(header.Seconds) : request.DefaultTimeout;
+            if (_sessions != null && Sessions.SessionDirective.Read(request.Extension, request.Content) is { } session)
+                return await _sessions.RunAsync(session, request, interpreter!, timeout, cancel, interrupt).ConfigureAwait(false);
             string scriptPath = Path.Combine(_scriptFolder, request.Stem + "." + request.Extension);
             try
             {
@@ -54,7 +62,8 @@ namespace Outpost.Core.Dispatch
                 ProcessTree tree;
                 try
                 {
-                    tree = ProcessTree.Start(interpreter.Path, arguments, request.WorkingDirectory);
+                    tree = _spares?.TryTake(interpreter, scriptPath, request.WorkingDirectory)
+                           ?? ProcessTree.Start(interpreter.Path, arguments, request.WorkingDirectory);
                 }
                 catch (Exception e) when (e is System.ComponentModel.Win32Exception || e is IOException ||
                                           e is InvalidOperationException || e is UnauthorizedAccessException)

@@ -29,6 +29,9 @@ namespace Outpost.Core.Protocol
         public string ShareFs { get; set; } = "";
         /// <summary>Additive: how the responder notices new jobs there (notifications, dir-stamp, listing).</summary>
         public string ShareWatch { get; set; } = "";
+        /// <summary>Outpost additions this responder serves (outpost_features; a v1 peer neither writes nor reads it).</summary>
+        public IList<string> Features { get; set; } = new List<string>();
+        public const string SessionsFeature = "sessions";
 
         public KeyValueFile ToKeyValues()
         {
@@ -48,6 +51,7 @@ namespace Outpost.Core.Protocol
             AddIfSet(kv, "share_fs", ShareFs);
             AddIfSet(kv, "share_watch", ShareWatch);
             foreach (var tool in Tools.OrderBy(t => t.Key, StringComparer.Ordinal)) kv.Add("tools." + tool.Key, tool.Value);
+            AddIfSet(kv, "outpost_features", string.Join(",", Features));
             AddIfSet(kv, "dispatch.order", string.Join(",", Order));
             foreach (string ext in Order)
             {
@@ -77,6 +81,7 @@ namespace Outpost.Core.Protocol
                 Order = SplitList(kv["dispatch.order"]),
                 ShareFs = kv["share_fs"] ?? "",
                 ShareWatch = kv["share_watch"] ?? "",
+                Features = SplitList(kv["outpost_features"]),
             };
             foreach (var pair in kv.Pairs)
             {

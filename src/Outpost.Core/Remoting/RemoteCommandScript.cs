@@ -29,6 +29,19 @@ namespace Outpost.Core.Remoting
                 .Replace("@SCRIPT@", Base64(scriptText));
         }
 
+        private const string LocalScopeLine = "$__outpostLocalScope = $true\n";
+
+        /// <summary>
+        /// The wrapper with its block run in the caller's scope instead of a scope of its own, so what the
+        /// block defines (variables, functions) stays for the next command: how a session worker runs it.
+        /// </summary>
+        public static string DotSourced(string wrapper)
+        {
+            int at = wrapper.IndexOf(LocalScopeLine, StringComparison.Ordinal);
+            if (at < 0) throw new ArgumentException("not an Invoke-OutpostCommand wrapper", nameof(wrapper));
+            return wrapper.Substring(0, at) + "$__outpostLocalScope = $false\n" + wrapper.Substring(at + LocalScopeLine.Length);
+        }
+
         /// <summary>
         /// The key PowerShell remoting gives a $using: expression in the values it sends (base64 of its
         /// UTF-16 text; lower-cased for a plain variable, whose name is case-insensitive, but not for an
@@ -59,6 +72,7 @@ $VerbosePreference = 'Continue'
 $DebugPreference = 'Continue'
 $InformationPreference = 'Continue'
 $ProgressPreference = 'SilentlyContinue'
+$__outpostLocalScope = $true
 $__outpostToken = '@TOKEN@'
 $__outpostDepth = @DEPTH@
 function __OutpostFrame([string] $Kind, $Value) {
@@ -79,7 +93,7 @@ function __OutpostXml([string] $Base64) {
     [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Base64))
 }
 $__outpostPs = [PowerShell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
-[void] $__outpostPs.AddScript((__OutpostXml '@SCRIPT@'), $true)
+[void] $__outpostPs.AddScript((__OutpostXml '@SCRIPT@'), $__outpostLocalScope)
 if ('@ARGS@') {
     foreach ($__outpostArg in @([System.Management.Automation.PSSerializer]::Deserialize((__OutpostXml '@ARGS@')))) { [void] $__outpostPs.AddArgument($__outpostArg) }
 }

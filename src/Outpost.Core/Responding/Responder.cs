@@ -26,6 +26,8 @@ namespace Outpost.Core.Responding
         private readonly WakeSignal _wake = new WakeSignal();
         private InterpreterTable _table = new InterpreterTable();
         private ShareFileSystem? _fileSystem;
+        private SparePool? _spares;
+        private Sessions.SessionHost? _sessions;
 
         public Responder(ResponderOptions options, Action<ResponderEvent>? events = null)
         {
@@ -79,6 +81,8 @@ namespace Outpost.Core.Responding
             _options.Description = reloaded.Description;
             _options.Tags = reloaded.Tags;
             _options.Tools = reloaded.Tools;
+            _options.Warm = reloaded.Warm;
+            if (_sessions != null && reloaded.Sessions != null) _sessions.Settings = reloaded.Sessions;
             UpdateInterpreters(reloaded.Interpreters ?? InterpreterTable.Discover());
             journal.Info("configuration reloaded", ("config", _flags.ConfigPath));
         }
@@ -90,6 +94,7 @@ namespace Outpost.Core.Responding
         public void UpdateInterpreters(InterpreterTable table)
         {
             Volatile.Write(ref _table, table);
+            _spares?.Retire(_options.Warm); // a new table or outpost.toml: spares started from the old one go
             Advertisement = BuildAdvertisement(Advertisement.Started ?? DateTime.UtcNow);
             WriteAdvertisement();
         }
@@ -123,8 +128,7 @@ namespace Outpost.Core.Responding
             }
             _table = _options.Interpreters ?? InterpreterTable.Discover();
             string scriptFolder = SubprocessDispatcher.CreatePrivateScriptFolder();
-            var dispatcher = _options.DispatcherFactory?.Invoke(() => Volatile.Read(ref _table), scriptFolder)
-                             ?? new SubprocessDispatcher(() => Volatile.Read(ref _table), scriptFolder);
+            var dispatcher = _options.DispatcherFactory?.Invoke(() => Volatile.Read(ref _table), scriptFolder) ?? NewDispatcher(scriptFolder, journal);
 
             AtomicFile.TryDelete(_layout.Sentinel(Wire.StopSentinel));
             AtomicFile.TryDelete(_layout.Sentinel(Wire.RestartSentinel));
@@ -142,6 +146,7 @@ namespace Outpost.Core.Responding
                 lane.CompleteAnsweredJobs();
                 lane.WriteReady();
             }
+            if (_spares != null) _ = Task.Run(() => _spares.Fill());
             journal.Started(Advertisement.Cwd, _options.LaneCount, Advertisement.ResponderName, Advertisement.Pid);
             journal.Info("share file system " + _fileSystem.Describe(), ("share_fs", _fileSystem.TypeName), ("share_watch", _fileSystem.WatchName));
             if (swept > 0) journal.Info("retention sweep", ("deleted", swept.ToString()), ("retain_days", _options.RetainDays.ToString()));
@@ -168,6 +173,8 @@ namespace Outpost.Core.Responding
             {
                 laneStop.Cancel();
                 foreach (var lane in lanes) lane.Dispose();
+                _spares?.Dispose();
+                _sessions?.Dispose();
                 try { Directory.Delete(scriptFolder, recursive: true); }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
@@ -176,6 +183,25 @@ namespace Outpost.Core.Responding
             journal.Stopped(ResponderExitCodes.For(stopReason), reason);
             return stopReason;
         }
+
+        /// <summary>The subprocess dispatcher with warm spares and session workers as outpost.toml asks.</summary>
+        private SubprocessDispatcher NewDispatcher(string scriptFolder, ResponderJournal journal)
+        {
+            string cwd = _options.WorkingDirectory ?? Environment.CurrentDirectory;
+            _spares = new SparePool(_options.Warm ?? new WarmSettings(), _options.LaneCount, scriptFolder, cwd, () => Volatile.Read(ref _table))
+            {
+                Warning = message => journal.Warning(null, null, message),
+            };
+            _sessions = new Sessions.SessionHost(_options.Sessions ?? new Sessions.SessionSettings(), scriptFolder)
+            {
+                Note = message => journal.Info(message),
+            };
+            return new SubprocessDispatcher(() => Volatile.Read(ref _table), scriptFolder, _spares, _sessions);
+        }
+
+        /// <summary>Waiting spares and live session workers (tests and the benchmark read their process ids).</summary>
+        public SparePool? Spares => _spares;
+        public Sessions.SessionHost? Sessions => _sessions;
 
         private async Task<(ResponderStopReason, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal,
             ResponderClaim claim)
@@ -290,6 +316,7 @@ namespace Outpost.Core.Responding
                 ShareFs = _fileSystem?.TypeName ?? "",
                 ShareWatch = _fileSystem?.WatchName ?? "",
             };
+            if (_options.Sessions?.Enabled != false && !HostPlatform.IsWindows) info.Features.Add(DispatchInfo.SessionsFeature); // no session workers on Windows yet
             foreach (var tool in _options.Tools) info.Tools[tool.Key] = tool.Value;
             foreach (var interpreter in table.Interpreters) info.Interpreters[interpreter.Extension] = interpreter.Path;
             return info;

@@ -37,6 +37,11 @@ namespace Outpost.Core.Responding
         /// <summary>Lanes' heartbeat cadence; v1 writes status about every 2 s.</summary>
         public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+        /// <summary>Warm spares; null means outpost.toml's [warm], else the defaults (on for .ps1 and .sh).</summary>
+        public WarmSettings? Warm { get; set; }
+        /// <summary>Session workers; null means outpost.toml's [sessions], else the defaults.</summary>
+        public Sessions.SessionSettings? Sessions { get; set; }
+
         /// <summary>Creates the dispatcher; null means the subprocess dispatcher.</summary>
         public Func<Func<InterpreterTable>, string, IJobDispatcher>? DispatcherFactory { get; set; }
 
@@ -54,6 +59,8 @@ namespace Outpost.Core.Responding
             resolved.Tools = Tools.Count > 0 ? Tools : config?.Tools ?? new Dictionary<string, string>();
             resolved.Interpreters = Interpreters ?? config?.BuildInterpreters();
             resolved.Policy = Policy ?? config?.Policy;
+            resolved.Warm = Warm ?? config?.Warm ?? new WarmSettings();
+            resolved.Sessions = Sessions ?? config?.Sessions ?? new Sessions.SessionSettings();
             resolved.Trust = Trust ?? config?.Trust;
             if (resolved.Trust is { LedgerPath: null } trust && !string.IsNullOrEmpty(SharePath))
                 trust.LedgerPath = Outpost.Core.Trust.TrustPolicy.DefaultLedgerPath(SharePath);

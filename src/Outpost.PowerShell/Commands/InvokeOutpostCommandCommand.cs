@@ -11,7 +11,7 @@ namespace Outpost.PowerShell.Commands
     /// returns live objects: output tagged with PSComputerName and OutpostTarget, and errors, warnings,
     /// verbose, debug and information in the matching local streams, as each target produces them.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "OutpostCommand")]
+    [Cmdlet(VerbsLifecycle.Invoke, "OutpostCommand", DefaultParameterSetName = "Target")]
     [OutputType(typeof(PSObject))]
     [OutputType(typeof(OutpostInvokeJob))]
     public sealed class InvokeOutpostCommandCommand : OutpostCmdlet, IRemoteStreams
@@ -27,17 +27,21 @@ namespace Outpost.PowerShell.Commands
         [Alias("Args")]
         public object[]? ArgumentList { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Target", ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TargetNameCompleter))]
         public string[]? Target { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Target", ValueFromPipelineByPropertyName = true)]
         public string[]? Path { get; set; }
 
         /// <summary>How many targets run at once (default 32, as Invoke-Command).</summary>
         [Parameter]
         [ValidateRange(1, 1024)]
         public int ThrottleLimit { get; set; } = 32;
+
+        /// <summary>Run in these sessions (New-OutpostSession) instead of a fresh process per call.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Session", ValueFromPipeline = true)]
+        public Core.Sessions.OutpostSession[]? Session { get; set; }
 
         [Parameter]
         [ValidateRange(1, 86400)]
@@ -51,7 +55,7 @@ namespace Outpost.PowerShell.Commands
         [ValidateRange(1, 604800)]
         public int WaitTimeoutSec { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = "Target")]
         [ValidateRange(1, 64)]
         public int Lane { get; set; } = 1;
 
@@ -63,7 +67,7 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public string? SigningKey { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = "Target")]
         public SwitchParameter AsJob { get; set; }
 
         protected override void BeginProcessing()
@@ -131,6 +135,13 @@ namespace Outpost.PowerShell.Commands
                     found.Add(new TargetDestination(target, target.Name));
                 }
                 catch (OutpostException e) { WriteFailure(e); }
+            }
+            if (Session != null)
+            {
+                // A session is one more destination: its commands go to its lane, named for its worker.
+                foreach (var session in Session)
+                    if (SessionInvocation.Usable(session, this)) found.Add(new SessionDestination(session));
+                return found;
             }
             foreach (var (name, path) in TargetAddresses.From(Target, Path)) Add(name, path);
             return found;

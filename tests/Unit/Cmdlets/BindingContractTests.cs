@@ -17,7 +17,8 @@ namespace Outpost.Tests.Cmdlets
         private static readonly string[] ExternalInputTypes = { "System.IO.FileInfo" };
 
         /// <summary>Verbs whose cmdlets only read; every other cmdlet changes state and needs ShouldProcess.</summary>
-        private static readonly string[] ReadOnlyVerbs = { "Get", "Wait", "Receive", "Test", "Find", "Invoke" };
+        // Enter opens a prompt (as Enter-PSSession does); what changes state is the commands typed at it.
+        private static readonly string[] ReadOnlyVerbs = { "Get", "Wait", "Receive", "Test", "Find", "Invoke", "Enter" };
 
         private readonly ModuleMetadata _module;
 
