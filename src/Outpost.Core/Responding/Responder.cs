@@ -19,10 +19,13 @@ namespace Outpost.Core.Responding
     public sealed class Responder
     {
         private readonly ResponderOptions _flags;
+        // The options in force. Lanes read it on every tick; a reload publishes a new object instead of
+        // changing this one, so a lane never sees half a configuration.
         private ResponderOptions _options;
         private readonly Action<ResponderEvent>? _events;
         private DateTime _configStamp;
         private readonly ShareLayout _layout;
+        private readonly FileShareTransport _share;
         private readonly WakeSignal _wake = new WakeSignal();
         private InterpreterTable _table = new InterpreterTable();
 
@@ -34,12 +37,13 @@ namespace Outpost.Core.Responding
             _configStamp = ConfigStamp();
             _events = events;
             _layout = new ShareLayout(options.SharePath);
+            _share = new FileShareTransport(_layout);
         }
 
         public ShareLayout Layout => _layout;
 
         /// <summary>The options in force (flags merged with outpost.toml).</summary>
-        public ResponderOptions Options => _options;
+        public ResponderOptions Options => Volatile.Read(ref _options);
 
         private static Config.ResponderConfig? LoadConfig(string? path)
         {
@@ -69,15 +73,11 @@ namespace Outpost.Core.Responding
                 journal.Error(null, null, "configuration not reloaded, keeping the one in force: " + e.Message);
                 return;
             }
-            if (reloaded.LaneCount != _options.LaneCount)
+            var current = Volatile.Read(ref _options);
+            if (reloaded.LaneCount != current.LaneCount)
                 journal.Warning(null, null, $"lane_count changed to {reloaded.LaneCount}; restart the responder to apply it");
-            reloaded.LaneCount = _options.LaneCount;
-            _options.Policy = reloaded.Policy; // lanes hold the options object: update what they read in place
-            _options.Trust = reloaded.Trust;
-            _options.Name = reloaded.Name;
-            _options.Description = reloaded.Description;
-            _options.Tags = reloaded.Tags;
-            _options.Tools = reloaded.Tools;
+            reloaded.LaneCount = current.LaneCount;
+            Volatile.Write(ref _options, reloaded); // lanes pick the new snapshot up on their next tick
             UpdateInterpreters(reloaded.Interpreters ?? InterpreterTable.Discover());
             journal.Info("configuration reloaded", ("config", _flags.ConfigPath));
         }
@@ -98,13 +98,16 @@ namespace Outpost.Core.Responding
         /// <returns>0 after STOP or a stop request, 75 after RESTART, 74 when the share is not available.</returns>
         public async Task<int> RunAsync(CancellationToken stop = default, CancellationToken interrupt = default)
         {
-            if (!PrepareShare(out string why))
+            var layoutReport = _share.PrepareLayout(_options.LaneCount);
+            if (layoutReport.Fatal != null)
             {
-                _events?.Invoke(new ResponderEvent { Kind = ResponderEventKind.Error, Message = why });
-                return Wire.ResponderExitShareUnavailable;
+                _events?.Invoke(new ResponderEvent { Kind = ResponderEventKind.Error, Message = layoutReport.Fatal });
+                if (!layoutReport.Unsafe) return Wire.ResponderExitShareUnavailable;
+                throw new OutpostException("ShareLayoutUnsafe", OutpostErrorKind.InvalidOperation, layoutReport.Fatal, _layout.Root);
             }
-            var journal = new ResponderJournal(new EventLog(_layout.EventLogFile), _events);
-            var claim = new ResponderClaim(_layout);
+            var journal = new ResponderJournal(new EventLog(_share), _events);
+            foreach (var refused in layoutReport.RefusedLanes) journal.Error(refused.Key, null, refused.Value);
+            var claim = new ResponderClaim(_share);
             string? taken = claim.TryAcquire();
             if (taken != null)
             {
@@ -116,15 +119,17 @@ namespace Outpost.Core.Responding
             var dispatcher = _options.DispatcherFactory?.Invoke(() => Volatile.Read(ref _table), scriptFolder)
                              ?? new SubprocessDispatcher(() => Volatile.Read(ref _table), scriptFolder);
 
-            AtomicFile.TryDelete(_layout.Sentinel(Wire.StopSentinel));
-            AtomicFile.TryDelete(_layout.Sentinel(Wire.RestartSentinel));
-            ShareCleanup.RemoveStaleTempFiles(_layout, _options.LaneCount);
-            int swept = RetentionSweeper.Sweep(_layout, _options.RetainDays, DateTime.UtcNow);
+            _share.TryDelete(ShareAddress.Root(Wire.StopSentinel));
+            _share.TryDelete(ShareAddress.Root(Wire.RestartSentinel));
+            ShareCleanup.RemoveStaleTempFiles(_share, _options.LaneCount);
+            int swept = RetentionSweeper.Sweep(_share, _options.RetainDays, DateTime.UtcNow);
             Advertisement = BuildAdvertisement(DateTime.UtcNow);
             WriteAdvertisement();
-            var scanner = new InboxScanner(_layout) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
+            var scanner = new InboxScanner(_share) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
+            var publisher = new ResultPublisher(_share);
             var lanes = Enumerable.Range(1, _options.LaneCount)
-                .Select(n => new LaneWorker(n, _layout, _options, dispatcher, scanner, journal)).ToList();
+                .Where(n => !layoutReport.RefusedLanes.ContainsKey(n))
+                .Select(n => new LaneWorker(n, _share, () => Volatile.Read(ref _options), dispatcher, scanner, journal, publisher)).ToList();
             foreach (var lane in lanes)
             {
                 lane.CompleteAnsweredJobs();
@@ -136,7 +141,7 @@ namespace Outpost.Core.Responding
 
             using var laneStop = new CancellationTokenSource();
             using var laneInterrupt = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
-            using var watcher = _options.UseWatcher ? new ShareWatcher(_layout.Root) : null;
+            using var watcher = _options.UseWatcher ? _share.Watch() : null;
             if (watcher != null) Connect(watcher, lanes);
 
             var laneTasks = lanes.Select(l => Task.Run(() => l.RunAsync(laneStop.Token, laneInterrupt.Token))).ToList();
@@ -177,12 +182,11 @@ namespace Outpost.Core.Responding
                     nextConfigCheck = DateTime.UtcNow + configEvery;
                 }
                 if (stop.IsCancellationRequested) return (Wire.ResponderExitStop, "stop requested");
-                if (!Directory.Exists(_layout.Root) || !Directory.Exists(_layout.Inbox))
-                    return (Wire.ResponderExitShareUnavailable, "shared folder is no longer available");
-                if (File.Exists(_layout.Sentinel(Wire.StopSentinel))) return (Wire.ResponderExitStop, "STOP sentinel observed");
-                if (File.Exists(_layout.Sentinel(Wire.RestartSentinel))) return (Wire.ResponderExitRestart, "RESTART sentinel observed");
+                if (!IsShareAvailable()) return (Wire.ResponderExitShareUnavailable, "shared folder is no longer available");
+                if (HasSentinel(Wire.StopSentinel)) return (Wire.ResponderExitStop, "STOP sentinel observed");
+                if (HasSentinel(Wire.RestartSentinel)) return (Wire.ResponderExitRestart, "RESTART sentinel observed");
                 if (laneTasks.Any(t => t.IsFaulted)) throw laneTasks.First(t => t.IsFaulted).Exception!.GetBaseException();
-                if (!File.Exists(_layout.DispatchFile)) WriteAdvertisement(); // someone cleaned the inbox: re-advertise
+                if (_share.KindOf(DispatchAddress) != EntryKind.File) WriteAdvertisement(); // someone cleaned the inbox (or planted something): re-advertise
                 if (DateTime.UtcNow >= nextClaimRefresh)
                 {
                     if (!claim.Refresh()) return (Wire.ResponderExitStop, "another responder took over this folder");
@@ -204,9 +208,10 @@ namespace Outpost.Core.Responding
                     foreach (var l in lanes) l.Wake();
                     return;
                 }
-                if (lane < 1 || lane > lanes.Count) return;
-                if (area == Wire.InboxDir && IsJobNotification(name)) lanes[lane - 1].Wake();
-                else if (area == Wire.CancelDir) lanes[lane - 1].WakeCancel();
+                var worker = lanes.FirstOrDefault(l => l.Lane == lane);
+                if (worker is null) return;
+                if (area == Wire.InboxDir && IsJobNotification(name)) worker.Wake();
+                else if (area == Wire.CancelDir) worker.WakeCancel();
             };
             watcher.Overflow += () =>
             {
@@ -219,41 +224,19 @@ namespace Outpost.Core.Responding
         private static bool IsJobNotification(string name) =>
             name != Wire.StatusFile && !JobFileName.IsTemporary(name) && !name.EndsWith(RunClaim.Suffix, StringComparison.Ordinal);
 
-        private bool PrepareShare(out string why)
+        private static readonly ShareAddress DispatchAddress = ShareAddress.In(ShareArea.Inbox, 0, Wire.DispatchFile);
+
+        private bool IsShareAvailable()
         {
-            why = "";
-            string root = _layout.Root;
-            string? parent = Path.GetDirectoryName(root);
-            if (!Directory.Exists(root) && (parent is null || !Directory.Exists(parent)))
-            {
-                why = $"shared folder {root} is not available (is the share mounted?)";
-                return false;
-            }
-            try
-            {
-                foreach (string dir in new[] { _layout.Inbox, _layout.Outbox, _layout.Cancel, _layout.Log })
-                    CreateFolder(dir);
-                for (int lane = 1; lane <= _options.LaneCount; lane++)
-                {
-                    CreateFolder(_layout.InboxLane(lane));
-                    CreateFolder(_layout.OutboxLane(lane));
-                    CreateFolder(_layout.CancelLane(lane));
-                    CreateFolder(_layout.LogLane(lane));
-                }
-                return true;
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                why = $"shared folder {root} is not usable: {e.Message}";
-                return false;
-            }
+            try { return _share.IsAvailable(); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
         }
 
-        private static void CreateFolder(string path)
+        /// <summary>A sentinel is its name's presence: whatever is there (even a FIFO) counts, and is never opened.</summary>
+        private bool HasSentinel(string name)
         {
-            if (Directory.Exists(path)) return;
-            Directory.CreateDirectory(path);
-            UnixFile.TrySetMode(path, Convert.ToInt32("755", 8));
+            try { return _share.KindOf(ShareAddress.Root(name)) != EntryKind.Missing; }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
         }
 
         private DispatchInfo BuildAdvertisement(DateTime started)
@@ -281,7 +264,7 @@ namespace Outpost.Core.Responding
 
         private void WriteAdvertisement()
         {
-            try { AtomicFile.Write(_layout.DispatchFile, Advertisement.ToKeyValues().ToBytes()); }
+            try { _share.Write(DispatchAddress, Advertisement.ToKeyValues().ToBytes()); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
         }
     }

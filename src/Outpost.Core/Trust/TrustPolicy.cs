@@ -78,11 +78,19 @@ namespace Outpost.Core.Trust
             return seen;
         }
 
-        /// <summary>The ledger for one share, under the user's state folder (outside the share).</summary>
-        public static string DefaultLedgerPath(string shareRoot)
+        /// <summary>
+        /// The ledger for one share, under the user's state folder (outside the share), keyed by the share's
+        /// resolved path: a trailing slash, a relative path or a link to the same folder is the same share.
+        /// </summary>
+        public static string DefaultLedgerPath(string shareRoot) => StatePath("seen-", shareRoot);
+
+        /// <summary>A per-share file in the user's state folder, named by a hash of the resolved share path.</summary>
+        public static string StatePath(string prefix, string shareRoot)
         {
             string folder = Path.Combine(Config.ConfigPaths.ConfigFolder(), "state");
-            return Path.Combine(folder, "seen-" + JobSignature.Sha256Hex(Encoding.UTF8.GetBytes(Path.GetFullPath(shareRoot))).Substring(0, 16) + ".txt");
+            string key = Transport.NativeFiles.ResolvePath(shareRoot);
+            if (Transport.NativeFiles.IsWindows) key = key.ToUpperInvariant(); // one folder, however it is spelt
+            return Path.Combine(folder, prefix + JobSignature.Sha256Hex(Encoding.UTF8.GetBytes(key)).Substring(0, 16) + ".txt");
         }
     }
 }
