@@ -60,13 +60,16 @@ namespace Outpost.Core.Responding
         public static void Redact(Stream input, Stream output)
         {
             var statement = new List<string>();
-            foreach (string line in Lines(input))
+            using var lines = Lines(input).GetEnumerator();
+            bool more = lines.MoveNext();
+            while (more)
             {
+                string line = lines.Current;
+                more = lines.MoveNext(); // the piece after the last '\n' has no newline of its own
                 statement.Add(line);
-                if (statement.Count == 1 && !OpensQuote(line)) { Flush(statement, output); continue; }
-                if (statement.Count > 1 && (!StillOpen(statement) || Length(statement) > MaxStatement)) Flush(statement, output);
+                bool complete = statement.Count == 1 ? !OpensQuote(line) : !StillOpen(statement) || Length(statement) > MaxStatement;
+                if (complete || !more) Flush(statement, output, last: !more);
             }
-            if (statement.Count > 0) Flush(statement, output, last: true);
         }
 
         /// <summary>Keeps the line up to its first '=' and from the marker comment on; the value between becomes ***.</summary>
