@@ -53,7 +53,7 @@ namespace Outpost.Cli
                 submission.Environment[pair.Substring(0, eq)] = pair.Substring(eq + 1);
             }
 
-            var target = new OutpostTarget(Program.ShareFrom(args));
+            var target = Program.TargetFrom(args);
             var job = target.Submit(submission);
             if (args.Flag("no-wait"))
             {

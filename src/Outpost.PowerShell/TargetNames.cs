@@ -13,7 +13,7 @@ namespace Outpost.PowerShell
         {
             var registry = TargetRegistry.Load(ConfigPaths.TargetsFile(registryPath));
             var entry = registry.Resolve(name);
-            return new OutpostTarget(entry.Path, entry.Name) { ExpectedName = entry.ExpectedName };
+            return OutpostTarget.FromEntry(entry);
         }
 
         /// <summary>The registry name of a share folder, or the folder itself when it is not registered.</summary>

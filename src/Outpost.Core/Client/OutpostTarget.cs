@@ -34,6 +34,16 @@ namespace Outpost.Core.Client
         public ISubmitterTransport Share { get; }
         /// <summary>The responder_name this target must advertise (from the registry), or empty.</summary>
         public string ExpectedName { get; set; } = "";
+
+        /// <summary>
+        /// The responder's pinned public key (responder_key in targets.toml): every result must carry a
+        /// signature that verifies with it, or it is rejected as an error. Null accepts results as v1 does.
+        /// </summary>
+        public Trust.OutpostKey? ResponderKey { get; set; }
+
+        /// <summary>A registered target, with its expected name and pinned responder key.</summary>
+        public static OutpostTarget FromEntry(Config.TargetEntry entry) =>
+            new OutpostTarget(entry.Path, entry.Name) { ExpectedName = entry.ExpectedName, ResponderKey = entry.ResponderKey };
         public string Path => Layout.Root;
 
         /// <summary>Drops a job into the inbox. Never replaces an existing job: a taken stem gets a new one.</summary>
@@ -50,6 +60,7 @@ namespace Outpost.Core.Client
                     $"label \"{label}\" must be 1..{Wire.MaxLabelLength} characters of a-z, 0-9, '_' or '-'", label);
             RequireShare();
             var advertised = CheckProtocolVersion();
+            string signedFor = submission.SigningKey is null ? "" : SigningTarget(advertised);
             if (advertised != null && submission.Lane > advertised.LaneCount)
                 throw new OutpostException("LaneOutOfRange", OutpostErrorKind.InvalidArgument,
                     $"lane {submission.Lane} does not exist: the responder at {Path} serves lanes 1..{advertised.LaneCount}", submission.Lane);
@@ -76,7 +87,7 @@ namespace Outpost.Core.Client
                     if (submission.SigningKey != null)
                     {
                         if (Share.KindOf(jobAddress) != EntryKind.Missing) continue;
-                        var signature = Trust.JobSignature.Create(submission.SigningKey, job.Stem.Text, submission.Lane, job.Extension, content, DateTime.UtcNow);
+                        var signature = Trust.JobSignature.Create(submission.SigningKey, job.Stem.Text, submission.Lane, job.Extension, content, DateTime.UtcNow, signedFor);
                         Share.Write(jobAddress.WithName(job.Name + Trust.JobSignature.Suffix), signature.ToKeyValues().ToBytes());
                     }
                     if (Share.TryCreate(jobAddress, content))
@@ -89,6 +100,20 @@ namespace Outpost.Core.Client
             }
             throw new OutpostException("StemCollision", OutpostErrorKind.InvalidOperation,
                 "could not find a free job name after 100 tries; is the clock stuck?", Path);
+        }
+
+        /// <summary>
+        /// The responder a signed job is made for: the registry's expected_name, else the name the responder
+        /// advertises. The signature names it, so a copy of the job runs on no other responder.
+        /// </summary>
+        private string SigningTarget(DispatchInfo? advertised)
+        {
+            string name = ExpectedName.Length > 0 ? ExpectedName : advertised?.ResponderName ?? "";
+            if (name.Length == 0)
+                throw new OutpostException("SigningTargetUnknown", OutpostErrorKind.InvalidOperation,
+                    $"cannot sign a job for {Name}: no responder has advertised here yet and the target has no expected_name; " +
+                    "start the responder first, or set expected_name for this target in targets.toml", Path);
+            return name;
         }
 
         /// <summary>Refuses a responder that advertises a protocol other than v1 (a missing file does not block).</summary>
@@ -245,7 +270,23 @@ namespace Outpost.Core.Client
             using var source = OpenOutput(job, stream);
             using var copy = new MemoryStream();
             source.CopyTo(copy);
-            return copy.ToArray();
+            byte[] bytes = copy.ToArray();
+            if (ResponderKey != null) RequireSignedOutput(job, stream, bytes);
+            return bytes;
+        }
+
+        /// <summary>With a pinned key, output is returned only when its hash is the one the responder signed.</summary>
+        private void RequireSignedOutput(OutpostJob job, OutputStreamKind stream, byte[] bytes)
+        {
+            var signatureAddress = ResultAddress(job.Lane, job.Stem).WithName(job.Stem + Wire.ResultExtension + Trust.ResultSignature.Suffix);
+            TryReadResult(job.Lane, job.Stem, out string? rejected);
+            if (rejected != null) throw Rejected(job, rejected);
+            byte[]? signature = Share.TryRead(signatureAddress, 64 * 1024);
+            string expected;
+            try { var parsed = Trust.ResultSignature.Parse(signature ?? Array.Empty<byte>()); expected = stream == OutputStreamKind.Stdout ? parsed.StdoutSha256 : parsed.StderrSha256; }
+            catch (Exception e) when (e is FormatException || e is OverflowException) { throw Rejected(job, "the result's signature is not valid: " + e.Message); }
+            if (Trust.JobSignature.Sha256Hex(bytes) != expected)
+                throw Rejected(job, $"the {stream.ToString().ToLowerInvariant()} read does not match the signed result (changed in the share)");
         }
 
         /// <summary>Writes the cancel sentinel. The responder kills a running job (126) or skips a queued one.</summary>
@@ -365,16 +406,54 @@ namespace Outpost.Core.Client
         /// result naming another stem or lane, or an extension that is not a plain extension (a hostile
         /// <c>ext=../../x</c> would otherwise become a path on this machine).
         /// </summary>
-        internal OutpostResult? TryReadResult(int lane, string stem)
+        internal OutpostResult? TryReadResult(int lane, string stem) => TryReadResult(lane, stem, out _);
+
+        /// <param name="rejected">Why a result that is there was not accepted (null when accepted or absent).</param>
+        internal OutpostResult? TryReadResult(int lane, string stem, out string? rejected)
         {
+            rejected = null;
             var address = ResultAddress(lane, stem);
-            byte[]? bytes = Share.TryRead(address, 1024 * 1024);
+            byte[]? bytes;
+            try { bytes = Share.Read(address, 1024 * 1024); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                if (e is ShareRefusedException) rejected = e.Message;
+                return null;
+            }
             if (bytes is null) return null;
             JobResult result;
             try { result = JobResult.Parse(bytes, Share.LocationOf(address)); }
-            catch (FormatException) { return null; }
-            if (result.Stem != stem || result.Lane != lane || !JobFileName.IsValidExtension(result.Extension)) return null;
+            catch (FormatException e)
+            {
+                rejected = "the .result does not parse: " + e.Message;
+                return null;
+            }
+            if (result.Stem != stem || result.Lane != lane || !JobFileName.IsValidExtension(result.Extension))
+            {
+                rejected = "the .result names another stem or lane, or an extension that is not a plain extension";
+                return null;
+            }
+            rejected = ResponderKey is null ? null : VerifyResult(lane, stem, bytes);
+            if (rejected != null) return null;
             return OutpostResult.From(result, Share.LocationOf(StdoutAddress(lane, stem)), Share.LocationOf(StderrAddress(lane, stem)));
+        }
+
+        /// <summary>Null when the result and its outputs carry a valid signature by the pinned responder key.</summary>
+        private string? VerifyResult(int lane, string stem, byte[] result)
+        {
+            var signatureAddress = ResultAddress(lane, stem).WithName(stem + Wire.ResultExtension + Trust.ResultSignature.Suffix);
+            try
+            {
+                byte[]? signature = Share.Read(signatureAddress, 64 * 1024);
+                string stdout, stderr;
+                using (var s = Share.OpenRead(StdoutAddress(lane, stem))) stdout = Trust.ResultSignature.Sha256Hex(s);
+                using (var s = Share.OpenRead(StderrAddress(lane, stem))) stderr = Trust.ResultSignature.Sha256Hex(s);
+                return Trust.ResultSignature.Check(ResponderKey!, signature, stem, lane, result, stdout, stderr);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return "the result's signature or outputs cannot be read: " + e.Message;
+            }
         }
 
         /// <summary>Lane numbers present in the inbox (lane 1 always).</summary>
@@ -450,12 +529,15 @@ namespace Outpost.Core.Client
         /// <summary>The job once its .result is there: refused as an error when the result cannot be trusted.</summary>
         private OutpostJob Finished(OutpostJob job)
         {
+            TryReadResult(job.Lane, job.Stem, out string? rejected);
+            if (rejected != null) throw Rejected(job, rejected);
             var done = GetJob(job.Lane, job.Stem);
-            if (done.Result is null)
-                throw new OutpostException("ResultRejected", OutpostErrorKind.InvalidData,
-                    $"job {job.Stem} on {Name} has a .result that is not a valid result for it (another stem or lane, a bad extension, or not a regular file); it was not accepted", job);
+            if (done.Result is null) throw Rejected(job, "it vanished or changed while being read");
             return done;
         }
+
+        private OutpostException Rejected(OutpostJob job, string why) => new OutpostException("ResultRejected", OutpostErrorKind.InvalidData,
+            $"job {job.Stem} on {Name}: the result in the share was not accepted: {why}", job);
 
         private string DescribeState(OutpostJob job)
         {

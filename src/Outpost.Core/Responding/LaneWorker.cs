@@ -72,10 +72,15 @@ namespace Outpost.Core.Responding
             foreach (var job in _scanner.List(_lane)) ArchiveIfAnswered(job);
         }
 
-        /// <summary>Already answered (a responder died between publishing and archiving): finish the archive, never re-run.</summary>
+        /// <summary>
+        /// Already answered by this responder (it died between publishing and archiving): finish the archive,
+        /// never re-run. A result it did not write is removed and does not count: the job still runs.
+        /// </summary>
         private bool ArchiveIfAnswered(JobFileName job)
         {
-            if (!_publisher.HasResult(_lane, job)) return false;
+            if (_publisher.RemoveForeignResult(_lane, job))
+                _journal.Warning(_lane, job.Stem.Text, "a .result this responder did not write was in the outbox for this queued job; removed, the job runs");
+            if (!_publisher.HasOwnResult(_lane, job)) return false;
             _publisher.Archive(_lane, job);
             RunClaim.Remove(_share, _lane, job);
             return true;
@@ -162,8 +167,9 @@ namespace Outpost.Core.Responding
         {
             int? attempt = Recover(job);
             if (attempt is null) return;
-            byte[]? content = Admit(job);
+            byte[]? content = Admit(job, retrying: attempt > 1);
             if (content is null) return;
+            _publisher.Record.Started(_lane, job.Stem.Text);
             RunClaim.Write(_share, _lane, job, attempt.Value);
             TryWriteStatus(LaneState.Busy, job.Stem.Text, queued, "", force: true);
             _journal.JobStarted(_lane, job.Stem.Text);
@@ -183,7 +189,10 @@ namespace Outpost.Core.Responding
             if (!RunClaim.Exists(_share, _lane, job)) return 1;
             int started = RunClaim.Attempts(_share, _lane, job);
             byte[]? script = _share.TryRead(JobAddress(job), MaxJobBytes);
-            if (script == null || started > RunClaim.RetriesAllowed(job.Extension, script))
+            // Retried only when this responder's own record says it started the job: a claim planted in
+            // the share can get a job reported interrupted, never run a second time.
+            bool startedHere = _publisher.Record.WasStarted(_lane, job.Stem.Text);
+            if (script == null || !startedHere || started > RunClaim.RetriesAllowed(job.Extension, script))
             {
                 var interrupted = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false,
                     "interrupted: the responder stopped while this job ran; it was not run again");
@@ -197,7 +206,7 @@ namespace Outpost.Core.Responding
         }
 
         /// <summary>Admit: cancelled before dispatch, too large, not trusted, against policy; the content when it may run.</summary>
-        private byte[]? Admit(JobFileName job)
+        private byte[]? Admit(JobFileName job, bool retrying)
         {
             if (_share.KindOf(CancelAddress(job)) != EntryKind.Missing)
             {
@@ -209,7 +218,7 @@ namespace Outpost.Core.Responding
             }
             byte[]? content = ReadWithinLimit(job);
             if (content is null) return null;
-            string? refusal = TrustRefusal(job, content) ?? PolicyRefusal(job, content);
+            string? refusal = TrustRefusal(job, content, retrying) ?? PolicyRefusal(job, content);
             if (refusal != null)
             {
                 Refuse(job, refusal);
@@ -243,8 +252,12 @@ namespace Outpost.Core.Responding
             }
         }
 
-        private string? TrustRefusal(JobFileName job, byte[] content) =>
-            _options.Trust is { IsActive: true } trust ? trust.Check(job, _lane, content, ReadSignature(job), DateTime.UtcNow) : null;
+        private string? TrustRefusal(JobFileName job, byte[] content, bool retrying) =>
+            _options.Trust is { IsActive: true } trust
+                ? trust.Check(job, _lane, content, ReadSignature(job), DateTime.UtcNow, ResponderName, retrying)
+                : null;
+
+        private string ResponderName => string.IsNullOrWhiteSpace(_options.Name) ? HostPlatform.DefaultResponderName() : _options.Name!;
 
         private string? PolicyRefusal(JobFileName job, byte[] content)
         {

@@ -126,7 +126,9 @@ namespace Outpost.Core.Responding
             Advertisement = BuildAdvertisement(DateTime.UtcNow);
             WriteAdvertisement();
             var scanner = new InboxScanner(_share) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
-            var publisher = new ResultPublisher(_share);
+            var record = new JobRecord(_options.JobRecordPath is null ? JobRecord.DefaultPath(_layout.Root)
+                : _options.JobRecordPath.Length == 0 ? null : _options.JobRecordPath);
+            var publisher = new ResultPublisher(_share, record, () => Volatile.Read(ref _options));
             var lanes = Enumerable.Range(1, _options.LaneCount)
                 .Where(n => !layoutReport.RefusedLanes.ContainsKey(n))
                 .Select(n => new LaneWorker(n, _share, () => Volatile.Read(ref _options), dispatcher, scanner, journal, publisher)).ToList();

@@ -36,6 +36,13 @@ namespace Outpost.Core.Responding
         public bool AdaptivePolling { get; set; } = true;
         /// <summary>Lanes' heartbeat cadence; v1 writes status about every 2 s.</summary>
         public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+        /// <summary>
+        /// The responder's own record of jobs started and finished (outside the share); null means the
+        /// default under the user's state folder, keyed by the resolved share path. "" keeps it in memory.
+        /// </summary>
+        public string? JobRecordPath { get; set; }
+        /// <summary>The responder's private key: each result is signed with it (an additive .result.sig sidecar); null signs nothing.</summary>
+        public Trust.OutpostKey? ResultKey { get; set; }
         /// <summary>Tests only: drops a file-system notification when it returns true (a starved or overflowing watcher).</summary>
         internal Func<bool>? DropNotification { get; set; }
 
@@ -57,6 +64,7 @@ namespace Outpost.Core.Responding
             resolved.Interpreters = Interpreters ?? config?.BuildInterpreters();
             resolved.Policy = Policy ?? config?.Policy;
             resolved.Trust = Trust ?? config?.Trust;
+            resolved.ResultKey = ResultKey ?? config?.ResultKey;
             if (resolved.Trust is { LedgerPath: null } trust && !string.IsNullOrEmpty(SharePath))
                 trust.LedgerPath = Outpost.Core.Trust.TrustPolicy.DefaultLedgerPath(SharePath);
             return resolved;

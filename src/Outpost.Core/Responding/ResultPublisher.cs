@@ -13,15 +13,23 @@ namespace Outpost.Core.Responding
     internal sealed class ResultPublisher
     {
         private readonly IResponderTransport _share;
+        private readonly JobRecord _record;
+        private readonly Func<ResponderOptions>? _options;
 
-        public ResultPublisher(IResponderTransport share) => _share = share;
+        /// <param name="record">This responder's own record of finished jobs (outside the share).</param>
+        /// <param name="options">The options in force: the result key and responder name for signing.</param>
+        public ResultPublisher(IResponderTransport share, JobRecord? record = null, Func<ResponderOptions>? options = null)
+        {
+            _share = share;
+            _record = record ?? new JobRecord(null);
+            _options = options;
+        }
+
+        public JobRecord Record => _record;
 
         public static ShareAddress ResultAddress(int lane, string stem) => ShareAddress.In(ShareArea.Outbox, lane, stem + Wire.ResultExtension);
         public static ShareAddress StdoutAddress(int lane, string stem) => ShareAddress.In(ShareArea.Outbox, lane, stem + Wire.StdoutExtension);
         public static ShareAddress StderrAddress(int lane, string stem) => ShareAddress.In(ShareArea.Outbox, lane, stem + Wire.StderrExtension);
-
-        /// <summary>Called after .stdout and .stderr are in place and before .result: the additive result sidecars (signature).</summary>
-        public Action<int, JobResult, byte[], byte[]>? BeforeResult { get; set; }
 
         public void Publish(int lane, JobFileName job, string stdoutStaged, string stderrStaged, JobResult result)
         {
@@ -48,13 +56,49 @@ namespace Outpost.Core.Responding
             return result;
         }
 
+        /// <summary>
+        /// The .result, last. Before it: the record that this responder finished the job (so a crash in
+        /// between never has the job answered twice), and, with a result key, the signature sidecar.
+        /// </summary>
         private void WriteResult(int lane, JobResult result)
         {
-            BeforeResult?.Invoke(lane, result, ReadBack(StdoutAddress(lane, result.Stem)), ReadBack(StderrAddress(lane, result.Stem)));
-            _share.Write(ResultAddress(lane, result.Stem), result.ToKeyValues().ToBytes());
+            byte[] bytes = result.ToKeyValues().ToBytes();
+            _record.Finished(lane, result.Stem);
+            var options = _options?.Invoke();
+            var resultAddress = ResultAddress(lane, result.Stem);
+            var signatureAddress = resultAddress.WithName(resultAddress.Name + Trust.ResultSignature.Suffix);
+            if (options?.ResultKey is { HasPrivateKey: true } key)
+            {
+                string name = string.IsNullOrWhiteSpace(options.Name) ? HostPlatform.DefaultResponderName() : options.Name!;
+                var signature = Trust.ResultSignature.Create(key, name, result.Stem, lane, bytes,
+                    HashOf(StdoutAddress(lane, result.Stem)), HashOf(StderrAddress(lane, result.Stem)));
+                _share.Write(signatureAddress, signature.ToKeyValues().ToBytes());
+            }
+            else _share.TryDelete(signatureAddress); // never leave a signature planted for another result beside this one
+            _share.Write(resultAddress, bytes);
         }
 
-        private byte[] ReadBack(ShareAddress address) => BeforeResult is null ? Array.Empty<byte>() : _share.Read(address, long.MaxValue) ?? Array.Empty<byte>();
+        private string HashOf(ShareAddress address)
+        {
+            using var stream = _share.OpenRead(address);
+            return Trust.ResultSignature.Sha256Hex(stream);
+        }
+
+        /// <summary>
+        /// A .result this responder never wrote (its record has no finish for the job): planted, or left by
+        /// a responder elsewhere. It is removed with its outputs, and the job runs; true when there was one.
+        /// </summary>
+        public bool RemoveForeignResult(int lane, JobFileName job)
+        {
+            if (!HasResult(lane, job) || _record.WasFinished(lane, job.Stem.Text)) return false;
+            string stem = job.Stem.Text;
+            foreach (var address in new[] { ResultAddress(lane, stem), StdoutAddress(lane, stem), StderrAddress(lane, stem) })
+            {
+                _share.TryDelete(address);
+                if (address.Name.EndsWith(Wire.ResultExtension, StringComparison.Ordinal)) _share.TryDelete(address.WithName(address.Name + Trust.ResultSignature.Suffix));
+            }
+            return true;
+        }
 
         public static JobResult NewResult(int lane, JobFileName job) => new JobResult
         {
@@ -108,6 +152,9 @@ namespace Outpost.Core.Responding
             else _share.Move(source, target);
         }
 
-        public bool HasResult(int lane, JobFileName job) => _share.KindOf(ResultAddress(lane, job.Stem.Text)) == EntryKind.File;
+        public bool HasResult(int lane, JobFileName job) => _share.KindOf(ResultAddress(lane, job.Stem.Text)) != EntryKind.Missing;
+
+        /// <summary>A result this responder wrote itself (its own record says it finished the job).</summary>
+        public bool HasOwnResult(int lane, JobFileName job) => HasResult(lane, job) && _record.WasFinished(lane, job.Stem.Text);
     }
 }

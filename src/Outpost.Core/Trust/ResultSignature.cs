@@ -25,7 +25,7 @@ namespace Outpost.Core.Trust
         public string StderrSha256 { get; set; } = "";
         public byte[] Signature { get; set; } = Array.Empty<byte>();
 
-        public static ResultSignature Create(OutpostKey key, string responder, string stem, int lane, byte[] result, byte[] stdout, byte[] stderr)
+        public static ResultSignature Create(OutpostKey key, string responder, string stem, int lane, byte[] result, string stdoutSha256, string stderrSha256)
         {
             var signature = new ResultSignature
             {
@@ -34,8 +34,8 @@ namespace Outpost.Core.Trust
                 Stem = stem,
                 Lane = lane,
                 ResultSha256 = JobSignature.Sha256Hex(result),
-                StdoutSha256 = JobSignature.Sha256Hex(stdout),
-                StderrSha256 = JobSignature.Sha256Hex(stderr),
+                StdoutSha256 = stdoutSha256,
+                StderrSha256 = stderrSha256,
             };
             signature.Signature = key.Sign(signature.Payload());
             return signature;
@@ -75,8 +75,19 @@ namespace Outpost.Core.Trust
             };
         }
 
+        /// <summary>SHA-256 of a stream, read once in blocks (outputs may be large).</summary>
+        public static string Sha256Hex(System.IO.Stream? stream)
+        {
+            if (stream is null) return JobSignature.Sha256Hex(Array.Empty<byte>());
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            var hash = sha.ComputeHash(stream);
+            var text = new StringBuilder(64);
+            foreach (byte b in hash) text.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+            return text.ToString();
+        }
+
         /// <summary>Null when the result verifies against the pinned key; otherwise why not.</summary>
-        public static string? Check(OutpostKey pinned, byte[]? signatureFile, string stem, int lane, byte[] result, byte[] stdout, byte[] stderr)
+        public static string? Check(OutpostKey pinned, byte[]? signatureFile, string stem, int lane, byte[] result, string stdoutSha256, string stderrSha256)
         {
             if (signatureFile is null) return "the result is not signed, but this target's responder key is pinned (responder_key in targets.toml)";
             ResultSignature signature;
@@ -86,8 +97,8 @@ namespace Outpost.Core.Trust
             if (!pinned.Verify(signature.Payload(), signature.Signature)) return "the result's signature does not verify";
             if (signature.Stem != stem || signature.Lane != lane) return "the signature was made for another job's result (copied)";
             if (signature.ResultSha256 != JobSignature.Sha256Hex(result)) return "the .result file does not match its signature (edited or planted)";
-            if (signature.StdoutSha256 != JobSignature.Sha256Hex(stdout)) return "the .stdout file does not match the result's signature";
-            if (signature.StderrSha256 != JobSignature.Sha256Hex(stderr)) return "the .stderr file does not match the result's signature";
+            if (signature.StdoutSha256 != stdoutSha256) return "the .stdout file does not match the result's signature";
+            if (signature.StderrSha256 != stderrSha256) return "the .stderr file does not match the result's signature";
             return null;
         }
     }
