@@ -278,15 +278,8 @@ namespace Outpost.Core.Client
         /// <summary>With a pinned key, output is returned only when its hash is the one the responder signed.</summary>
         private void RequireSignedOutput(OutpostJob job, OutputStreamKind stream, byte[] bytes)
         {
-            var signatureAddress = ResultAddress(job.Lane, job.Stem).WithName(job.Stem + Wire.ResultExtension + Trust.ResultSignature.Suffix);
-            TryReadResult(job.Lane, job.Stem, out string? rejected);
+            string? rejected = new ResultReader(Share, ResponderKey).CheckOutput(job.Lane, job.Stem, stream, bytes);
             if (rejected != null) throw Rejected(job, rejected);
-            byte[]? signature = Share.TryRead(signatureAddress, 64 * 1024);
-            string expected;
-            try { var parsed = Trust.ResultSignature.Parse(signature ?? Array.Empty<byte>()); expected = stream == OutputStreamKind.Stdout ? parsed.StdoutSha256 : parsed.StderrSha256; }
-            catch (Exception e) when (e is FormatException || e is OverflowException) { throw Rejected(job, "the result's signature is not valid: " + e.Message); }
-            if (Trust.JobSignature.Sha256Hex(bytes) != expected)
-                throw Rejected(job, $"the {stream.ToString().ToLowerInvariant()} read does not match the signed result (changed in the share)");
         }
 
         /// <summary>Writes the cancel sentinel. The responder kills a running job (126) or skips a queued one.</summary>
@@ -338,7 +331,7 @@ namespace Outpost.Core.Client
             var archived = ShareAddress.In(ShareArea.Log, job.Lane, job.Stem + "." + job.Extension);
             foreach (var file in new[]
                      {
-                         ResultAddress(job.Lane, job.Stem), ResultAddress(job.Lane, job.Stem).WithName(job.Stem + Wire.ResultExtension + Trust.ResultSignature.Suffix),
+                         ResultAddress(job.Lane, job.Stem), ResultReader.SignatureAddress(job.Lane, job.Stem),
                          StdoutAddress(job.Lane, job.Stem), StderrAddress(job.Lane, job.Stem), ShareAddress.In(ShareArea.Cancel, job.Lane, job.Stem),
                          archived, archived.WithName(archived.Name + Trust.JobSignature.Suffix),
                      })
@@ -409,52 +402,8 @@ namespace Outpost.Core.Client
         internal OutpostResult? TryReadResult(int lane, string stem) => TryReadResult(lane, stem, out _);
 
         /// <param name="rejected">Why a result that is there was not accepted (null when accepted or absent).</param>
-        internal OutpostResult? TryReadResult(int lane, string stem, out string? rejected)
-        {
-            rejected = null;
-            var address = ResultAddress(lane, stem);
-            byte[]? bytes;
-            try { bytes = Share.Read(address, 1024 * 1024); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                if (e is ShareRefusedException) rejected = e.Message;
-                return null;
-            }
-            if (bytes is null) return null;
-            JobResult result;
-            try { result = JobResult.Parse(bytes, Share.LocationOf(address)); }
-            catch (FormatException e)
-            {
-                rejected = "the .result does not parse: " + e.Message;
-                return null;
-            }
-            if (result.Stem != stem || result.Lane != lane || !JobFileName.IsValidExtension(result.Extension))
-            {
-                rejected = "the .result names another stem or lane, or an extension that is not a plain extension";
-                return null;
-            }
-            rejected = ResponderKey is null ? null : VerifyResult(lane, stem, bytes);
-            if (rejected != null) return null;
-            return OutpostResult.From(result, Share.LocationOf(StdoutAddress(lane, stem)), Share.LocationOf(StderrAddress(lane, stem)));
-        }
-
-        /// <summary>Null when the result and its outputs carry a valid signature by the pinned responder key.</summary>
-        private string? VerifyResult(int lane, string stem, byte[] result)
-        {
-            var signatureAddress = ResultAddress(lane, stem).WithName(stem + Wire.ResultExtension + Trust.ResultSignature.Suffix);
-            try
-            {
-                byte[]? signature = Share.Read(signatureAddress, 64 * 1024);
-                string stdout, stderr;
-                using (var s = Share.OpenRead(StdoutAddress(lane, stem))) stdout = Trust.ResultSignature.Sha256Hex(s);
-                using (var s = Share.OpenRead(StderrAddress(lane, stem))) stderr = Trust.ResultSignature.Sha256Hex(s);
-                return Trust.ResultSignature.Check(ResponderKey!, signature, stem, lane, result, stdout, stderr);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                return "the result's signature or outputs cannot be read: " + e.Message;
-            }
-        }
+        internal OutpostResult? TryReadResult(int lane, string stem, out string? rejected) =>
+            new ResultReader(Share, ResponderKey).TryRead(lane, stem, out rejected);
 
         /// <summary>Lane numbers present in the inbox (lane 1 always).</summary>
         internal IReadOnlyList<int> Lanes()
@@ -509,9 +458,9 @@ namespace Outpost.Core.Client
         }
 
         private static ShareAddress JobAddress(int lane, string name) => ShareAddress.In(ShareArea.Inbox, lane, name);
-        private static ShareAddress ResultAddress(int lane, string stem) => ShareAddress.In(ShareArea.Outbox, lane, stem + Wire.ResultExtension);
-        private static ShareAddress StdoutAddress(int lane, string stem) => ShareAddress.In(ShareArea.Outbox, lane, stem + Wire.StdoutExtension);
-        private static ShareAddress StderrAddress(int lane, string stem) => ShareAddress.In(ShareArea.Outbox, lane, stem + Wire.StderrExtension);
+        private static ShareAddress ResultAddress(int lane, string stem) => ResultReader.ResultAddress(lane, stem);
+        private static ShareAddress StdoutAddress(int lane, string stem) => ResultReader.StdoutAddress(lane, stem);
+        private static ShareAddress StderrAddress(int lane, string stem) => ResultReader.StderrAddress(lane, stem);
 
         private static void RequireStem(string stem)
         {
