@@ -2,9 +2,13 @@
 # A hostile share, driven through the module as a user would: someone with write access to the share (and
 # no key) plants links, FIFOs and forged results. Issue 14, items 4, 5, 6 and 8, through the cmdlets.
 
+BeforeDiscovery {
+    # Links and FIFOs are planted with POSIX tools; on Windows these attacks are covered by the xunit suite's logic tests.
+    $script:NoPosix = $IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop'
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../out/Outpost/Outpost.psd1') -Force
-    $script:Unix = -not ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop')
     $script:SavedTargets = $env:OUTPOST_TARGETS
     $env:OUTPOST_TARGETS = Join-Path $TestDrive 'targets.toml'
 
@@ -63,7 +67,7 @@ Describe 'A pinned responder key' {
     }
 }
 
-Describe 'Names and links from the share' -Skip:(-not $Unix) {
+Describe 'Names and links from the share' -Skip:$NoPosix {
     It 'never deletes a local file named by a planted result (item 4)' {
         $victim = Join-Path $TestDrive 'precious.txt'
         Set-Content -Path $victim -Value 'precious'
@@ -85,17 +89,19 @@ Describe 'Names and links from the share' -Skip:(-not $Unix) {
         $err = $null
         $out = $job | Receive-OutpostJob -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -Not -Contain 'PRIVATE KEY'
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'OutputRefused,*'
+        # OutputRefused on its own; ResultRejected here, where the share's responder key is pinned and the output no longer verifies.
+        $err[0].FullyQualifiedErrorId | Should -Match '^(OutputRefused|ResultRejected),'
     }
 }
 
-Describe 'FIFOs in the share' -Skip:(-not $Unix) {
+Describe 'FIFOs in the share' -Skip:$NoPosix {
     It 'does not hang Submit-OutpostJob on a FIFO planted as dispatch.txt (item 8)' {
         $other = Join-Path $TestDrive 'fifo-share'
         New-Item -ItemType Directory -Path (Join-Path $other 'inbox/1') -Force | Out-Null
         New-Fifo (Join-Path $other 'inbox/dispatch.txt')
         $ps = [powershell]::Create()
-        $null = $ps.AddCommand('Submit-OutpostJob').AddParameter('Path', $other).AddParameter('Command', 'echo x').AddParameter('Extension', 'sh')
+        $module = Join-Path $PSScriptRoot '../../out/Outpost/Outpost.psd1'
+        $null = $ps.AddScript("Import-Module '$module'; Submit-OutpostJob -Path '$other' -Command 'echo x' -Extension sh")
         $async = $ps.BeginInvoke()
         $async.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(15)) | Should -BeTrue
         $job = $ps.EndInvoke($async)

@@ -134,7 +134,10 @@ namespace Outpost.Core.Client
             if (!Stem.TryParse(stem, out var parsed, out string error))
                 throw new OutpostException("InvalidStem", OutpostErrorKind.InvalidArgument, error, stem);
             RequireShare();
-            var result = TryReadResult(lane, stem);
+            var result = TryReadResult(lane, stem, out string? rejected);
+            if (rejected != null)
+                throw new OutpostException("ResultRejected", OutpostErrorKind.InvalidData,
+                    $"job {stem} on {Name}: the result in the share was not accepted: {rejected}", stem);
             string? ext = result?.Extension ?? FindJobFile(lane, parsed!)?.Extension;
             if (result is null && ext is null)
                 throw new OutpostException("JobNotFound", OutpostErrorKind.NotFound,

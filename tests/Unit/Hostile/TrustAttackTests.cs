@@ -26,7 +26,7 @@ namespace Outpost.Tests.Hostile
             if (signWith != null)
                 File.WriteAllBytes(Path.Combine(outbox, stem + ".result.sig"), ResultSignature.Create(signWith, "test-responder", stem, 1, bytes,
                     JobSignature.Sha256Hex(Encoding.UTF8.GetBytes(stdout)), JobSignature.Sha256Hex(Array.Empty<byte>())).ToKeyValues().ToBytes());
-            File.WriteAllBytes(Path.Combine(outbox, stem + ".result"), bytes);
+            Outpost.Core.Transport.AtomicFile.Write(Path.Combine(outbox, stem + ".result"), bytes); // whole, as a responder would
         }
 
         [Fact]
@@ -100,7 +100,8 @@ namespace Outpost.Tests.Hostile
             home.Target.SetSentinel(Wire.PauseSentinel);
             var job = home.Submit($"touch '{marker.Combine("ran")}'\n", configure: s => s.SigningKey = Submitter);
             foreach (string suffix in new[] { ".sh.sig", ".sh" })
-                File.Copy(Path.Combine(home.SharePath, "inbox", "1", job.Stem + suffix), Path.Combine(other.SharePath, "inbox", "1", job.Stem + suffix));
+                Outpost.Core.Transport.AtomicFile.Write(Path.Combine(other.SharePath, "inbox", "1", job.Stem + suffix),
+                    File.ReadAllBytes(Path.Combine(home.SharePath, "inbox", "1", job.Stem + suffix)));
             var copied = other.Target.Wait(other.Target.GetJob(1, job.Stem), TimeSpan.FromSeconds(30));
             Assert.Equal(Wire.ExitDispatchError, copied.Result!.ExitCode);
             Assert.Contains("signed for the responder \"prod-db\"", other.Stderr(copied));
@@ -133,7 +134,7 @@ namespace Outpost.Tests.Hostile
             }
             await using var again = Strict(share + "/");
             File.WriteAllBytes(Path.Combine(share, "inbox", "1", stem + ".sh.sig"), signature);
-            File.WriteAllBytes(Path.Combine(share, "inbox", "1", stem + ".sh"), script);
+            Outpost.Core.Transport.AtomicFile.Write(Path.Combine(share, "inbox", "1", stem + ".sh"), script);
             var replay = again.Target.Wait(again.Target.GetJob(1, stem), TimeSpan.FromSeconds(30));
             Assert.Contains("already run", again.Stderr(replay));
         }
@@ -146,7 +147,7 @@ namespace Outpost.Tests.Hostile
             byte[] content = Encoding.UTF8.GetBytes("echo x\n");
             string job = Path.Combine(responder.SharePath, "inbox", "1", stem + ".sh");
             File.WriteAllBytes(job + ".sig", JobSignature.Create(Submitter, stem, 1, "sh", content, DateTime.UtcNow).ToKeyValues().ToBytes());
-            File.WriteAllBytes(job, content);
+            Outpost.Core.Transport.AtomicFile.Write(job, content);
             var done = responder.Target.Wait(responder.Target.GetJob(1, stem), TimeSpan.FromSeconds(30));
             Assert.Contains("names no target", responder.Stderr(done));
         }
