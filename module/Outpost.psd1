@@ -1,6 +1,7 @@
 @{
     RootModule           = 'Outpost.PowerShell.dll'
-    ModuleVersion        = '0.1.0'
+    # Stamped at build time from <Version> in Directory.Build.props (the one place the version lives).
+    ModuleVersion        = '0.0.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '5f0c2a8e-7d1b-4b5e-9a43-0c6f1e2d8b71'
     Author               = 'Outpost contributors'
@@ -40,12 +41,21 @@
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
+    # Every file the package ships (out/Outpost, as the build assembles it); Packaging.Tests.ps1 checks
+    # that this list and the folder agree.
+    FileList             = @(
+        'Outpost.psd1'
+        'Outpost.Core.dll'
+        'Outpost.PowerShell.dll'
+        'Outpost.format.ps1xml'
+        'en-US/Outpost.PowerShell.dll-Help.xml'
+        'en-US/about_Outpost.help.txt'
+    )
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Remote', 'Automation', 'SharedFolder', 'Jobs', 'Agent', 'Windows', 'Linux', 'macOS', 'PSEdition_Desktop', 'PSEdition_Core')
+            Tags         = @('Remote', 'Remoting', 'Automation', 'SharedFolder', 'Jobs', 'Agent', 'Offline', 'AirGap', 'Windows', 'Linux', 'macOS', 'PSEdition_Desktop', 'PSEdition_Core')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ProjectUri   = 'https://github.com/outpost/outpost'
-            ReleaseNotes = 'First release: outpost wire protocol v1 responder and submitter, job cmdlets, responder jobs, format views.'
+            ReleaseNotes = 'First release. A responder and a submitter that speak outpost wire protocol v1 over a shared folder (SMB/NFS, Syncthing, Dropbox, a USB stick), compatible with the Go outpost in both directions. Cmdlets to submit, wait for, receive, list, cancel and remove jobs; Invoke-OutpostCommand for script blocks with objects and streams back; responders as PowerShell jobs or services; a target registry (targets.toml); signed jobs. Works in Windows PowerShell 5.1 and PowerShell 7.'
         }
     }
 }

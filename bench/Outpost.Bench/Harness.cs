@@ -170,7 +170,7 @@ internal static class Spawn
         File.WriteAllBytes(stderrPath, Array.Empty<byte>());
         using (var file = new FileStream(script, FileMode.Create, FileAccess.Write, FileShare.Read))
             file.Write("exit 0\n"u8);
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var info = new ProcessStartInfo(setsid ? "/usr/bin/setsid" : "/usr/bin/sh")
         {
             UseShellExecute = false,

@@ -46,7 +46,7 @@ namespace Outpost.Cli
             Console.WriteLine("stderr: " + Encoding.UTF8.GetString(target.ReadOutput(done, OutputStreamKind.Stderr)).TrimEnd());
 
             target.SetSentinel(Outpost.Core.Protocol.Wire.StopSentinel);
-            int responderExit = await serving;
+            int responderExit = ResponderExitCodes.For(await serving);
             Console.WriteLine($"responder: stopped by STOP, exit {responderExit}");
             if (args.Flag("keep")) Console.WriteLine("share kept at " + share);
             else Directory.Delete(share, recursive: true);

@@ -32,6 +32,7 @@ namespace Outpost.Cli
             ["demo"] = (DemoCommand.RunAsync, DemoCommand.Usage),
             ["setup"] = (SetupCommand.RunAsync, SetupCommand.Usage),
             ["service"] = (ServiceCommand.RunAsync, ServiceCommand.Usage),
+            ["key"] = (KeyCommand.RunAsync, KeyCommand.Usage),
             ["clean"] = (CleanAsync, "outpost clean --dir <share> [--retain-days 7]"),
             ["version"] = (_ => { Console.WriteLine("outpost " + Version + " (wire protocol v1)"); return Task.FromResult(0); }, "outpost version"),
         };

@@ -93,9 +93,10 @@ namespace Outpost.Cli
                     if (!quiet || e.Kind is ResponderEventKind.Error or ResponderEventKind.Warning)
                         Console.Error.WriteLine("outpost: " + e);
                 });
-                int code = await responder.RunAsync(stop.Token, interrupt.Token);
-                if (code == Wire.ResponderExitShareUnavailable)
-                    Console.Error.WriteLine($"outpost run: the shared folder {options.SharePath} is not available (exit 74)");
+                var reason = await responder.RunAsync(stop.Token, interrupt.Token);
+                int code = ResponderExitCodes.For(reason);
+                if (reason == ResponderStopReason.ShareUnavailable)
+                    Console.Error.WriteLine($"outpost run: {responder.StopMessage} (exit {code})");
                 return code;
             }
             finally

@@ -9,7 +9,7 @@ namespace Outpost.Cli
     /// <summary><c>outpost service install|uninstall|list</c>: the supervised responder under the host's service manager.</summary>
     internal static class ServiceCommand
     {
-        public const string Usage = "outpost service install --dir <share> [--lanes N] [--name <responder>] [--config <file>] [--service-name <name>] [--scope user|system] [--trigger startup|logon] [--dry-run] | uninstall <name> [--scope] | list";
+        public const string Usage = "outpost service install --dir <share> [--lanes N] [--name <responder>] [--config <file>] [--service-name <name>] [--scope user|system] [--trigger logon|startup (default: logon for user, startup for system)] [--dry-run] | uninstall <name> [--scope] | list";
 
         public static Task<int> RunAsync(string[] argv)
         {
@@ -36,7 +36,13 @@ namespace Outpost.Cli
                         PollIntervalSeconds = args.Has("poll") ? args.Duration("poll", TimeSpan.Zero).TotalSeconds : (double?)null,
                     };
                     responder.ConfigPath ??= ServicedResponder.ConventionalConfig(responder.SharePath);
-                    var trigger = args.Get("trigger", "startup") == "logon" ? ServiceTrigger.LogOn : ServiceTrigger.Startup;
+                    var trigger = args.Get("trigger") switch
+                    {
+                        null => ServiceTriggers.DefaultFor(scope),
+                        "startup" => ServiceTrigger.Startup,
+                        "logon" => ServiceTrigger.LogOn,
+                        var other => throw new UsageException($"--trigger is startup or logon, not \"{other}\""),
+                    };
                     string host = Environment.ProcessPath ?? "outpost";
                     var leading = System.IO.Path.GetFileNameWithoutExtension(host) == "dotnet"
                         ? new List<string> { typeof(Program).Assembly.Location }

@@ -12,13 +12,13 @@ namespace Outpost.Cli
     internal static class SubmitCommand
     {
         public const string Usage =
-            "outpost submit <file|-> --dir <share> [--lane 1] [--ext sh] [--timeout 30s] [--label name] [--env NAME=value]... [--workdir <dir>] [--wait-timeout 10m] [--no-wait] [--json]";
+            "outpost submit <file|-> --dir <share> [--lane 1] [--ext sh] [--timeout 30s] [--label name] [--env NAME=value]... [--workdir <dir>] [--sign <keyfile>] [--wait-timeout 10m] [--no-wait] [--json]";
 
         public static async Task<int> RunAsync(string[] argv)
         {
             var (env, rest) = ExtractRepeated(argv, "env");
             var args = Arguments.Parse(rest,
-                new HashSet<string> { "dir", "target", "targets", "lane", "ext", "timeout", "label", "workdir", "wait-timeout" },
+                new HashSet<string> { "dir", "target", "targets", "lane", "ext", "timeout", "label", "workdir", "wait-timeout", "sign" },
                 new HashSet<string> { "no-wait", "json" });
             if (args.Positional.Count != 1) throw new UsageException("give exactly one script file, or - for standard input");
             string source = args.Positional[0];
@@ -45,6 +45,13 @@ namespace Outpost.Cli
                 Label = args.Get("label"),
                 WorkingDirectory = args.Get("workdir"),
             };
+            // The same .key files and signatures as Submit-OutpostJob -SigningKey (a .sig sidecar written first).
+            if (args.Get("sign") is string keyFile)
+            {
+                var key = Outpost.Core.Trust.OutpostKey.Load(Path.GetFullPath(keyFile));
+                if (!key.HasPrivateKey) throw new UsageException($"--sign needs the private key file (.key) that outpost key new wrote, not the public key {keyFile}");
+                submission.SigningKey = key;
+            }
             if (args.Has("timeout")) submission.TimeoutSeconds = args.Duration("timeout", TimeSpan.Zero).TotalSeconds;
             foreach (string pair in env)
             {
@@ -54,6 +61,8 @@ namespace Outpost.Cli
             }
 
             var target = Program.TargetFrom(args);
+            if (ServedExtensions.Check(target, submission.Extension) is string notice)
+                Console.Error.WriteLine("outpost submit: warning: " + notice);
             var job = target.Submit(submission);
             if (args.Flag("no-wait"))
             {

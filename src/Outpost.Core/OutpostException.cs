@@ -13,6 +13,8 @@ namespace Outpost.Core
         InvalidOperation,
         InvalidData,
         PermissionDenied,
+        /// <summary>Held by someone else (a share another responder serves).</summary>
+        ResourceBusy,
     }
 
     /// <summary>A failure a user can act on, with a stable id (the ErrorRecord's ErrorId).</summary>

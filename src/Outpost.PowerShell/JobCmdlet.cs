@@ -6,15 +6,8 @@ namespace Outpost.PowerShell
     /// The cmdlets that act on one job (Wait, Receive, Stop, Remove): the job is addressed by its target
     /// (-Target or -Path), lane and stem, all bound by property name from an OutpostJob.
     /// </summary>
-    public abstract class JobCmdlet : OutpostCmdlet
+    public abstract class JobCmdlet : TargetCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
-
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, 64)]
         public int Lane { get; set; } = 1;

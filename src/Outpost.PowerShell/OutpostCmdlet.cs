@@ -33,20 +33,9 @@ namespace Outpost.PowerShell
         protected string RegistryFile(string? registryPath) =>
             Core.Config.ConfigPaths.TargetsFile(registryPath == null ? null : GetUnresolvedProviderPathFromPSPath(registryPath));
 
-        protected static ErrorCategory CategoryOf(OutpostErrorKind kind) => kind switch
-        {
-            OutpostErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
-            OutpostErrorKind.NotFound => ErrorCategory.ObjectNotFound,
-            OutpostErrorKind.ConnectionError => ErrorCategory.ConnectionError,
-            OutpostErrorKind.ProtocolMismatch => ErrorCategory.InvalidData,
-            OutpostErrorKind.Timeout => ErrorCategory.OperationTimeout,
-            OutpostErrorKind.InvalidData => ErrorCategory.InvalidData,
-            OutpostErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
-            _ => ErrorCategory.InvalidOperation,
-        };
+        protected static ErrorCategory CategoryOf(OutpostErrorKind kind) => ErrorCategories.Of(kind);
 
-        protected static ErrorRecord ToErrorRecord(OutpostException e) =>
-            new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), e.Target);
+        protected static ErrorRecord ToErrorRecord(OutpostException e) => ErrorCategories.Record(e, e.ErrorId, null);
 
         /// <summary>One input of many failed: say so and go on with the rest.</summary>
         protected void WriteFailure(OutpostException e) => WriteError(ToErrorRecord(e));

@@ -14,8 +14,6 @@ namespace Outpost.PowerShell
     public sealed class OutpostSubmitJob : OutpostJobBase
     {
         private readonly OutpostTarget _target;
-        private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
-        private volatile bool _stopRequested;
 
         public OutpostSubmitJob(string command, OutpostTarget target, OutpostJob job)
             : base(command, job.Stem, "OutpostJob")
@@ -42,18 +40,18 @@ namespace Outpost.PowerShell
         {
             try
             {
-                var done = await _target.WaitAsync(OutpostJob, null, _abandon.Token).ConfigureAwait(false);
+                var done = await _target.WaitAsync(OutpostJob, null, Abandoned).ConfigureAwait(false);
                 OutpostJob = done;
                 using (var stdout = _target.OpenOutput(done, OutputStreamKind.Stdout))
                     foreach (string line in OutputText.ReadLines(stdout, new System.Text.UTF8Encoding(false)))
                         Output.Add(PSObject.AsPSObject(line));
                 using (var stderr = _target.OpenOutput(done, OutputStreamKind.Stderr))
                     foreach (string line in OutputText.ReadLines(stderr, new System.Text.UTF8Encoding(false)))
-                        Error.Add(new ErrorRecord(new RemoteException(line), "OutpostJobStderr", ErrorCategory.NotSpecified, done.Stem));
+                        Error.Add(StderrRecord.For(line, done.Stem));
                 var result = done.Result!;
-                if (_stopRequested && result.Cancelled) Finish(JobState.Stopped);
+                if (StopRequested && result.Cancelled) Finish(JobState.Stopped);
                 else if (result.Succeeded) Finish(JobState.Completed);
-                else Finish(JobState.Failed, new OutpostException(
+                else Fail(new OutpostException(
                     result.TimedOut ? "JobTimedOut" : result.Cancelled ? "JobCancelled" : "JobFailed",
                     result.TimedOut ? OutpostErrorKind.Timeout : OutpostErrorKind.InvalidOperation,
                     $"job {done.Stem} on {done.Target} ended with exit {result.ExitCode}" +
@@ -63,30 +61,13 @@ namespace Outpost.PowerShell
             {
                 Finish(JobState.Stopped);
             }
-            catch (OutpostException e)
-            {
-                Error.Add(new ErrorRecord(e, e.ErrorId, ErrorCategory.ConnectionError, OutpostJob));
-                Finish(JobState.Failed, e);
-            }
             catch (Exception e)
             {
-                Finish(JobState.Failed, e);
+                Fail(e);
             }
         }
 
         /// <summary>Stop-Job cancels the job on the target and waits (up to a minute) for its 126 result.</summary>
-        protected override void RequestStop()
-        {
-            _stopRequested = true;
-            try { _target.Cancel(OutpostJob.Lane, OutpostJob.Stem); }
-            catch (OutpostException) { _abandon.Cancel(); return; }
-            _abandon.CancelAfter(TimeSpan.FromSeconds(60));
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) _abandon.Dispose();
-            base.Dispose(disposing);
-        }
+        protected override void RequestStop() => CancelOnTarget(_target, OutpostJob);
     }
 }

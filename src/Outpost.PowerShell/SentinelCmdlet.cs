@@ -6,14 +6,12 @@ using Outpost.PowerShell.Commands;
 namespace Outpost.PowerShell
 {
     /// <summary>The responder-control cmdlets: each sets or clears one global sentinel on a target.</summary>
-    public abstract class SentinelCmdlet : OutpostCmdlet
+    public abstract class SentinelCmdlet : TargetCmdlet
     {
+        /// <summary>Positional here (Stop-OutpostResponder vm1); the base declares -Path and the binding.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
+        public new string? Target { get => base.Target; set => base.Target = value; }
 
         /// <summary>Emit the target's status after the change.</summary>
         [Parameter]

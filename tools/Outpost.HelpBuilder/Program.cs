@@ -27,7 +27,8 @@ foreach (string file in Directory.GetFiles(docs, "*.md").OrderBy(f => f, StringC
 {
     string name = Path.GetFileName(file);
     if (name.StartsWith("README", StringComparison.OrdinalIgnoreCase)) continue;
-    string text = File.ReadAllText(file);
+    // A CRLF checkout (git's core.autocrlf on Windows) must build the same help: lines split on \n only.
+    string text = File.ReadAllText(file).Replace("\r\n", "\n");
     var pageProblems = problems.For(file);
     if (name.StartsWith("about_", StringComparison.OrdinalIgnoreCase))
     {

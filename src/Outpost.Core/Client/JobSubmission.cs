@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace Outpost.Core.Client
@@ -13,8 +14,17 @@ namespace Outpost.Core.Client
             Extension = (extension ?? "").TrimStart('.').ToLowerInvariant();
         }
 
-        public static JobSubmission FromText(string script, string extension) =>
-            new JobSubmission(new UTF8Encoding(false).GetBytes(script), extension);
+        /// <summary>
+        /// A script from text, in UTF-8; a .ps1 gets a byte order mark, without which Windows PowerShell 5.1
+        /// reads the file as ANSI ("é" becomes "Ã©", and an en dash can end a string).
+        /// </summary>
+        // 5.1 "assumes ... the ANSI code page" without a BOM: https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_character_encoding
+        public static JobSubmission FromText(string script, string extension)
+        {
+            var job = new JobSubmission(new UTF8Encoding(false).GetBytes(script), extension);
+            if (job.Extension != "ps1") return job;
+            return new JobSubmission(ScriptText.Utf8Bom.Concat(job.Content).ToArray(), job.Extension);
+        }
 
         public byte[] Content { get; }
         public string Extension { get; }

@@ -37,6 +37,11 @@ namespace Outpost.Core.Client
         /// <summary>When it was submitted (the stem's time, UTC).</summary>
         public DateTime Submitted { get; set; }
         public OutpostResult? Result { get; set; }
+        /// <summary>
+        /// A cancel was requested (cancel/&lt;lane&gt;/&lt;stem&gt; exists) and the job has no result yet: it
+        /// waits for a responder to act on it (none may be running).
+        /// </summary>
+        public bool CancelPending { get; set; }
         public int? ExitCode => Result?.ExitCode;
         public TimeSpan? Duration => Result?.Duration;
         public bool IsFinished => Result != null;

@@ -156,6 +156,7 @@ namespace Outpost.Core.Client
             job.State = result != null ? OutpostJob.StateOf(result)
                 : Share.KindOf(JobAddress(lane, stem + "." + ext)) != EntryKind.Missing ? (IsRunning(lane, stem, ext!) ? OutpostJobState.Running : OutpostJobState.Queued)
                 : OutpostJobState.Archived;
+            job.CancelPending = IsCancelPending(job);
             return job;
         }
 
@@ -187,7 +188,9 @@ namespace Outpost.Core.Client
                 {
                     if (jobs.ContainsKey((lane, name.Stem.Text))) continue; // answered; archive pending
                     bool running = status?.BusyStem == name.Stem.Text || IsClaimed(lane, name.Name);
-                    jobs[(lane, name.Stem.Text)] = OutpostJob.For(Name, Path, lane, name, running ? OutpostJobState.Running : OutpostJobState.Queued);
+                    var job = OutpostJob.For(Name, Path, lane, name, running ? OutpostJobState.Running : OutpostJobState.Queued);
+                    job.CancelPending = IsCancelPending(job);
+                    jobs[(lane, name.Stem.Text)] = job;
                 }
             }
             return jobs.Values.OrderBy(j => j.Stem, StringComparer.Ordinal).ThenBy(j => j.Lane).ToList();
@@ -300,6 +303,13 @@ namespace Outpost.Core.Client
             {
                 throw Unreachable(e);
             }
+        }
+
+        private bool IsCancelPending(OutpostJob job)
+        {
+            if (job.State != OutpostJobState.Queued && job.State != OutpostJobState.Running) return false;
+            try { return Share.KindOf(ShareAddress.In(ShareArea.Cancel, job.Lane, job.Stem)) != EntryKind.Missing; }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
         }
 
         /// <summary>

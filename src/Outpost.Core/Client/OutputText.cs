@@ -6,7 +6,13 @@ using System.Text;
 
 namespace Outpost.Core.Client
 {
-    /// <summary>Turns captured output bytes into text: whole, or line by line without loading it all.</summary>
+    /// <summary>
+    /// Turns captured output bytes into text: whole, or line by line without loading it all. UTF-8 is the
+    /// default for every interpreter: sh, py, pwsh write it, and cmd jobs from an Outpost submitter start
+    /// with <c>chcp 65001</c> (<see cref="JobScriptComposer.CmdUtf8Line"/>), which makes cmd and the console
+    /// programs it runs write UTF-8 instead of the target's OEM code page. A cmd job submitted by another
+    /// client (the Go outpost) still writes the OEM code page: read it with the "oem" encoding.
+    /// </summary>
     public static class OutputText
     {
         /// <summary>Reads lines as they are decoded (\n, \r\n and \r end a line), so a 1 GiB log streams.</summary>

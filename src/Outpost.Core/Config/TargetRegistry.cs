@@ -169,7 +169,7 @@ namespace Outpost.Core.Config
             Refused[name] = why;
         }
 
-        private T? TryGet<T>(Func<T> get, string key) where T : class
+        private T? TryGet<T>(Func<T?> get, string key) where T : class
         {
             try { return get(); }
             catch (TomlException e)

@@ -60,6 +60,18 @@ namespace Outpost.Core.Diagnostics
             return findings;
         }
 
+        /// <summary>
+        /// The command that starts this share's responder; a share made by target init (Initialize-OutpostTarget)
+        /// has its outpost.toml beside it, and a responder started without it would run with the wrong table.
+        /// </summary>
+        internal static string StartCommand(string path)
+        {
+            string? config = Hosting.ServicedResponder.ConventionalConfig(path);
+            return config == null
+                ? $"Start-OutpostResponder -Path '{path}'   (outpost run --dir '{path}')"
+                : $"Start-OutpostResponder -Path '{path}' -ConfigPath '{config}'   (outpost run --dir '{path}' --config '{config}')";
+        }
+
         private static IEnumerable<OutpostFinding> Examine(OutpostTarget target, OutpostTargetStatus status)
         {
             string name = target.Name;
@@ -77,7 +89,7 @@ namespace Outpost.Core.Diagnostics
             if (status.Error != null && status.Collision == null && status.ResponderName.Length == 0 && status.Lanes.All(l => l.LastHeartbeat == null))
             {
                 yield return Finding(name, "responder", FindingLevel.Error, status.Error,
-                    $"start one on the target host: Start-OutpostResponder -Path '{path}'   (outpost run --dir '{path}')");
+                    "start one on the target host: " + StartCommand(path));
                 yield break;
             }
             if (status.Collision != null)
@@ -91,7 +103,7 @@ namespace Outpost.Core.Diagnostics
                     $"{status.ResponderName} (pid {status.Pid}, {status.Platform}) alive, {status.Lanes.Count(l => l.Alive)}/{status.Lanes.Count} lane(s)", "");
             else
                 yield return Finding(name, "responder", FindingLevel.Error, "no live responder (no heartbeat younger than 10 s)",
-                    $"start it on the target host: Start-OutpostResponder -Path '{path}'   (outpost run --dir '{path}')");
+                    "start it on the target host: " + StartCommand(path));
             if (status.Paused)
                 yield return Finding(name, "sentinel", FindingLevel.Warning, "PAUSE is set: jobs queue but do not run", $"Resume-OutpostResponder -Path '{path}'");
             foreach (string sentinel in new[] { Wire.StopSentinel, Wire.RestartSentinel })

@@ -54,42 +54,58 @@ namespace Outpost.Core.Dispatch
         };
 
         /// <summary>Finds interpreters on PATH; what is not installed is simply not in the table.</summary>
-        public static InterpreterTable Discover()
+        public static InterpreterTable Discover() =>
+            Discover(SearchPath.Current, RuntimeInformation.IsOSPlatform(OSPlatform.Windows), SmokeTest);
+
+        /// <summary>
+        /// Discovery over <paramref name="search"/>: for each extension the first candidate program found that
+        /// is a real interpreter. WSL's launcher is never taken for sh/bash (it runs a Linux distribution
+        /// that cannot open a Windows script path), and an app execution alias is taken only when a tiny
+        /// script runs through it: the Store's python.exe stub exits 9009 instead of running anything.
+        /// </summary>
+        public static InterpreterTable Discover(SearchPath search, bool windows, Func<string, string, bool> smokeTest)
         {
-            bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
             var table = new InterpreterTable();
             foreach (var (ext, programs) in windows ? WindowsCandidates : UnixCandidates)
             {
-                string? path = programs.Select(ExecutableSearch.Find).FirstOrDefault(p => p != null);
+                string? path = programs
+                    .SelectMany(search.FindAll)
+                    .FirstOrDefault(p => !SuspectInterpreter.IsWslLauncher(p) &&
+                                         (!SuspectInterpreter.IsAppExecutionAlias(p) || smokeTest(ext, p)));
                 if (path != null) table.Set(ext, path);
             }
             return table;
         }
+
+        private static bool SmokeTest(string extension, string path) =>
+            Probing.InterpreterProbe.SmokeTest(extension, path, TimeSpan.FromSeconds(10)).Works;
     }
 
-    /// <summary>PATH lookup, the way a shell does it (PATHEXT on Windows).</summary>
-    public static class ExecutableSearch
+    /// <summary>Programs on PATH that carry an interpreter's name but are not that interpreter.</summary>
+    public static class SuspectInterpreter
     {
-        public static string? Find(string program)
+        /// <summary>
+        /// An app execution alias in a WindowsApps folder: the Store's python.exe placeholder that prints a
+        /// hint and exits 9009 until the Store app is installed, or a real Store app (which then works).
+        /// </summary>
+        // https://learn.microsoft.com/windows/python/faqs#why-does-running-python-exe-open-the-microsoft-store
+        public static bool IsAppExecutionAlias(string path) =>
+            Segments(path).Any(s => string.Equals(s, "WindowsApps", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>System32\bash.exe (and wsl.exe): the WSL launcher, not a Windows bash.</summary>
+        // https://learn.microsoft.com/windows/wsl/basic-commands (bash.exe and wsl.exe start the default distribution)
+        public static bool IsWslLauncher(string path)
         {
-            if (program.IndexOf(Path.DirectorySeparatorChar) >= 0 || program.IndexOf('/') >= 0)
-                return File.Exists(program) ? Path.GetFullPath(program) : null;
-            bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-            string[] extensions = windows
-                ? (Environment.GetEnvironmentVariable("PATHEXT") ?? ".EXE;.CMD;.BAT;.COM").Split(';')
-                : new[] { "" };
-            foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-            {
-                if (dir.Length == 0) continue;
-                foreach (string ext in extensions)
-                {
-                    string candidate;
-                    try { candidate = Path.Combine(dir.Trim('"'), program + ext.ToLowerInvariant()); }
-                    catch (ArgumentException) { continue; }
-                    if (File.Exists(candidate)) return candidate;
-                }
-            }
-            return null;
+            var parts = Segments(path);
+            if (parts.Count < 2) return false;
+            string file = parts[parts.Count - 1];
+            string folder = parts[parts.Count - 2];
+            bool launcher = new[] { "bash", "bash.exe", "wsl", "wsl.exe" }.Any(n => string.Equals(n, file, StringComparison.OrdinalIgnoreCase));
+            bool system = new[] { "System32", "SysWOW64", "Sysnative" }.Any(n => string.Equals(n, folder, StringComparison.OrdinalIgnoreCase));
+            return launcher && system;
         }
+
+        private static IReadOnlyList<string> Segments(string path) =>
+            path.Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
     }
 }

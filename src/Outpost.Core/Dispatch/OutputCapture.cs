@@ -29,7 +29,7 @@ namespace Outpost.Core.Dispatch
             {
                 while (true)
                 {
-                    int read = await source.ReadAsync(buffer, 0, buffer.Length, cancel).ConfigureAwait(false);
+                    int read = await ReadOrAbandon(source, buffer, cancel).ConfigureAwait(false);
                     if (read == 0) break;
                     long room = Cap - BytesWritten;
                     int keep = (int)Math.Min(room, read);
@@ -45,6 +45,26 @@ namespace Outpost.Core.Dispatch
             catch (IOException) { } // the pipe broke because the tree was killed: keep what arrived
             catch (ObjectDisposedException) { }
             if (BytesWritten > 0) file.Flush(flushToDisk: true); // an empty file has nothing to lose
+        }
+
+        /// <summary>
+        /// One read that gives up when <paramref name="cancel"/> fires, even where the stream ignores the
+        /// token: on .NET Framework a pipe opened for synchronous I/O reads on a pool thread that nothing
+        /// can cancel, so a grandchild that escaped the kill and keeps the pipe open would hold the lane
+        /// forever. The abandoned read ends when that process does; its bytes are dropped.
+        /// </summary>
+        internal static async Task<int> ReadOrAbandon(Stream source, byte[] buffer, CancellationToken cancel)
+        {
+            cancel.ThrowIfCancellationRequested();
+            Task<int> read = source.ReadAsync(buffer, 0, buffer.Length, cancel);
+            if (read.IsCompleted) return await read.ConfigureAwait(false);
+            var abandoned = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancel.Register(() => abandoned.TrySetCanceled()))
+            {
+                Task<int> first = await Task.WhenAny(read, abandoned.Task).ConfigureAwait(false);
+                if (first != read) _ = read.ContinueWith(t => t.Exception, TaskScheduler.Default); // observe a late fault
+                return await first.ConfigureAwait(false);
+            }
         }
 
         /// <summary>Appends a line the dispatcher itself writes (a reason for 125, say), counted like job output.</summary>

@@ -11,36 +11,42 @@ namespace Outpost.Core.Dispatch
 {
     /// <summary>
     /// A job's process and everything it starts. On Linux the job runs in a new session (via
-    /// <c>setsid</c>), so one signal to its process group reaches grandchildren; on Windows it runs in a
-    /// Job Object that is terminated as a whole. Either way a timeout or cancel leaves nothing behind.
+    /// <c>setsid</c>), so one signal to its process group reaches grandchildren; on Windows it is created
+    /// suspended, put in a Job Object and then resumed, and the job is terminated as a whole. Where the
+    /// Job Object cannot hold it, the failure is recorded and a kill walks the process tree instead.
+    /// Either way a timeout or cancel leaves nothing behind.
     /// </summary>
     internal sealed class ProcessTree : IDisposable
     {
         private static readonly string? SetsidPath = FindSetsid();
-        private static readonly MethodInfo? KillEntireTree =
-            typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
 
-        private readonly Process _process;
-        private readonly WindowsJobObject? _job;
+        private readonly Process? _process;
+        private readonly WindowsChildProcess? _windows;
+        private readonly IJobContainer? _job;
         private readonly TaskCompletionSource<bool> _exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly bool _ownSession;
 
-        private ProcessTree(Process process, WindowsJobObject? job, bool ownSession)
+        private ProcessTree(Process? process, WindowsChildProcess? windows, IJobContainer? job, bool ownSession)
         {
             _process = process;
+            _windows = windows;
             _job = job;
             _ownSession = ownSession;
         }
 
-        public Stream StandardOutput => _process.StandardOutput.BaseStream;
-        public Stream StandardError => _process.StandardError.BaseStream;
-        public Task Exited => _exited.Task;
-        public int ExitCode => _process.ExitCode;
-        public int Id => _process.Id;
+        public Stream StandardOutput => _windows?.StandardOutput ?? _process!.StandardOutput.BaseStream;
+        public Stream StandardError => _windows?.StandardError ?? _process!.StandardError.BaseStream;
+        public Task Exited => _windows?.Exited ?? _exited.Task;
+        public int ExitCode => _windows?.ExitCode ?? _process!.ExitCode;
+        public int Id => _windows?.Id ?? _process!.Id;
+
+        /// <summary>Why the job's processes are not contained (Windows: no Job Object, or the assignment failed), or null.</summary>
+        public string? ContainmentError { get; private set; }
 
         /// <summary>Starts <paramref name="program"/> with stdin at end-of-file and stdout/stderr piped.</summary>
         public static ProcessTree Start(string program, IReadOnlyList<string> arguments, string workingDirectory)
         {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return StartOnWindows(program, arguments, workingDirectory);
             var argv = new List<string>();
             string fileName = program;
             bool ownSession = false;
@@ -55,54 +61,67 @@ namespace Outpost.Core.Dispatch
                 if (!File.Exists(program)) throw new Win32Exception(2, $"{program}: no such file");
             }
             argv.AddRange(arguments);
-            var info = new ProcessStartInfo
-            {
-                FileName = fileName,
-                Arguments = CommandLine.Join(argv),
-                WorkingDirectory = workingDirectory,
-                UseShellExecute = false,
-                CreateNoWindow = true,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-            WindowsJobObject? job = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? WindowsJobObject.TryCreate() : null;
-            var tree = new ProcessTree(process, job, ownSession);
+            var process = new Process { StartInfo = StartInfo(fileName, argv, workingDirectory), EnableRaisingEvents = true };
+            var tree = new ProcessTree(process, null, null, ownSession);
             process.Exited += (_, _) => tree._exited.TrySetResult(true);
             process.Start();
-            job?.TryAssign(process);
             try { process.StandardInput.Close(); } // the job reads end-of-file, never blocks on input
             catch (IOException) { }
             if (process.HasExited) tree._exited.TrySetResult(true);
             return tree;
         }
 
+        private static ProcessTree StartOnWindows(string program, IReadOnlyList<string> arguments, string workingDirectory)
+        {
+            WindowsJobObject? job = WindowsJobObject.TryCreate();
+            try
+            {
+                var child = WindowsChildProcess.Start(program, arguments, workingDirectory, job);
+                return new ProcessTree(null, child, job, ownSession: false)
+                {
+                    ContainmentError = job == null ? "no Job Object could be created" : job.AssignError,
+                };
+            }
+            catch
+            {
+                job?.Dispose();
+                throw;
+            }
+        }
+
+        private static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> argv, string workingDirectory) => new ProcessStartInfo
+        {
+            FileName = fileName,
+            Arguments = CommandLine.Join(argv),
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
         /// <summary>Kills the process and all its descendants; safe to call more than once.</summary>
         public void Kill()
         {
-            if (_job != null && _job.Terminate()) return;
-            if (_ownSession) UnixSignals.KillGroup(_process.Id);
-            try
-            {
-                if (_process.HasExited) return;
-                if (KillEntireTree != null) KillEntireTree.Invoke(_process, new object[] { true });
-                else _process.Kill();
-            }
-            catch (Exception e) when (e is InvalidOperationException || e is Win32Exception || e is TargetInvocationException) { }
+            if (TreeKill.ByContainer(_job)) return;
+            if (_ownSession) UnixSignals.KillGroup(Id);
+            if (_windows != null) TreeKill.ByProcessTree(_windows.Id);
+            else TreeKill.ByProcess(_process!);
         }
 
         /// <summary>Kills whatever is left of the group after the main process exited (stray background children).</summary>
         public void KillStragglers()
         {
-            if (_ownSession) UnixSignals.KillGroup(_process.Id);
-            _job?.Terminate();
+            if (_ownSession) UnixSignals.KillGroup(Id);
+            TreeKill.ByContainer(_job);
         }
 
         public void Dispose()
         {
             _job?.Dispose();
-            _process.Dispose();
+            _windows?.Dispose();
+            _process?.Dispose();
         }
 
         private static string? FindSetsid()
@@ -113,6 +132,56 @@ namespace Outpost.Core.Dispatch
                 if (File.Exists(candidate)) return candidate;
             }
             return null;
+        }
+    }
+
+    /// <summary>The ways a job's processes are ended, from the one that cannot miss a descendant down.</summary>
+    internal static class TreeKill
+    {
+        private static readonly MethodInfo? KillEntireTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
+
+        /// <summary>
+        /// Terminates the container, but only when the process was really assigned to it: terminating a
+        /// Job Object the process never joined succeeds and kills nothing, so it must not count as done.
+        /// </summary>
+        public static bool ByContainer(IJobContainer? job) => job != null && job.Assigned == true && job.Terminate();
+
+        /// <summary>The process and its descendants: Kill(entireProcessTree) where .NET has it.</summary>
+        public static void ByProcess(Process process)
+        {
+            try
+            {
+                if (process.HasExited) return;
+                if (KillEntireTree != null) KillEntireTree.Invoke(process, new object[] { true });
+                else process.Kill();
+            }
+            catch (Exception e) when (e is InvalidOperationException || e is Win32Exception || e is TargetInvocationException) { }
+        }
+
+        /// <summary>
+        /// A Windows process tree by id: Kill(true) on .NET Core; on .NET Framework, which has no tree kill,
+        /// taskkill /T /F, which ends the process and every process it started.
+        /// </summary>
+        // taskkill /t "Ends the specified process and any child processes started by it": https://learn.microsoft.com/windows-server/administration/windows-commands/taskkill
+        public static void ByProcessTree(int pid)
+        {
+            if (KillEntireTree != null)
+            {
+                try
+                {
+                    using var process = Process.GetProcessById(pid);
+                    ByProcess(process);
+                }
+                catch (ArgumentException) { } // already gone
+                return;
+            }
+            string taskkill = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "taskkill.exe");
+            try
+            {
+                using var run = Process.Start(new ProcessStartInfo(taskkill, $"/T /F /PID {pid}") { UseShellExecute = false, CreateNoWindow = true });
+                run?.WaitForExit(10_000);
+            }
+            catch (Exception e) when (e is Win32Exception || e is InvalidOperationException) { }
         }
     }
 
@@ -138,102 +207,5 @@ namespace Outpost.Core.Dispatch
             try { NativeKill(-pid, SIGKILL); }
             catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException) { }
         }
-    }
-
-    /// <summary>A Windows Job Object with kill-on-close: terminating it ends every process in the job.</summary>
-    internal sealed class WindowsJobObject : IDisposable
-    {
-        private IntPtr _handle;
-
-        private WindowsJobObject(IntPtr handle) => _handle = handle;
-
-        public static WindowsJobObject? TryCreate()
-        {
-            try
-            {
-                IntPtr handle = CreateJobObject(IntPtr.Zero, null);
-                if (handle == IntPtr.Zero) return null;
-                var info = new JOBOBJECT_EXTENDED_LIMIT_INFORMATION();
-                info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-                int size = Marshal.SizeOf(typeof(JOBOBJECT_EXTENDED_LIMIT_INFORMATION));
-                IntPtr buffer = Marshal.AllocHGlobal(size);
-                try
-                {
-                    Marshal.StructureToPtr(info, buffer, false);
-                    SetInformationJobObject(handle, JobObjectExtendedLimitInformation, buffer, (uint)size);
-                }
-                finally { Marshal.FreeHGlobal(buffer); }
-                return new WindowsJobObject(handle);
-            }
-            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
-            {
-                return null;
-            }
-        }
-
-        public void TryAssign(Process process)
-        {
-            try { AssignProcessToJobObject(_handle, process.Handle); }
-            catch (InvalidOperationException) { }
-        }
-
-        public bool Terminate() => _handle != IntPtr.Zero && TerminateJobObject(_handle, 1);
-
-        public void Dispose()
-        {
-            if (_handle == IntPtr.Zero) return;
-            CloseHandle(_handle);
-            _handle = IntPtr.Zero;
-        }
-
-        private const int JobObjectExtendedLimitInformation = 9;
-        private const uint JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000;
-
-        [StructLayout(LayoutKind.Sequential)]
-        private struct JOBOBJECT_BASIC_LIMIT_INFORMATION
-        {
-            public long PerProcessUserTimeLimit;
-            public long PerJobUserTimeLimit;
-            public uint LimitFlags;
-            public UIntPtr MinimumWorkingSetSize;
-            public UIntPtr MaximumWorkingSetSize;
-            public uint ActiveProcessLimit;
-            public UIntPtr Affinity;
-            public uint PriorityClass;
-            public uint SchedulingClass;
-        }
-
-        [StructLayout(LayoutKind.Sequential)]
-        private struct IO_COUNTERS
-        {
-            public ulong ReadOperationCount, WriteOperationCount, OtherOperationCount;
-            public ulong ReadTransferCount, WriteTransferCount, OtherTransferCount;
-        }
-
-        [StructLayout(LayoutKind.Sequential)]
-        private struct JOBOBJECT_EXTENDED_LIMIT_INFORMATION
-        {
-            public JOBOBJECT_BASIC_LIMIT_INFORMATION BasicLimitInformation;
-            public IO_COUNTERS IoInfo;
-            public UIntPtr ProcessMemoryLimit;
-            public UIntPtr JobMemoryLimit;
-            public UIntPtr PeakProcessMemoryUsed;
-            public UIntPtr PeakJobMemoryUsed;
-        }
-
-        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
-        private static extern IntPtr CreateJobObject(IntPtr attributes, string? name);
-
-        [DllImport("kernel32.dll", SetLastError = true)]
-        private static extern bool SetInformationJobObject(IntPtr job, int infoClass, IntPtr info, uint length);
-
-        [DllImport("kernel32.dll", SetLastError = true)]
-        private static extern bool AssignProcessToJobObject(IntPtr job, IntPtr process);
-
-        [DllImport("kernel32.dll", SetLastError = true)]
-        private static extern bool TerminateJobObject(IntPtr job, uint exitCode);
-
-        [DllImport("kernel32.dll", SetLastError = true)]
-        private static extern bool CloseHandle(IntPtr handle);
     }
 }

@@ -26,13 +26,7 @@ namespace Outpost.Core.Dispatch
             _scriptFolder = scriptFolder;
         }
 
-        public static string CreatePrivateScriptFolder()
-        {
-            string folder = Path.Combine(Path.GetTempPath(), "outpost-" + Guid.NewGuid().ToString("N").Substring(0, 12));
-            Directory.CreateDirectory(folder);
-            UnixFile.TrySetMode(folder, Convert.ToInt32("700", 8));
-            return folder;
-        }
+        public static string CreatePrivateScriptFolder() => PrivateScriptFolder.Create();
 
         public async Task<DispatchOutcome> RunAsync(DispatchRequest request, CancellationToken cancel, CancellationToken interrupt)
         {
@@ -47,7 +41,7 @@ namespace Outpost.Core.Dispatch
             var header = TimeoutHeader.Parse(request.Extension, request.Content);
             string? refusal = interpreter is null
                 ? $"no interpreter configured for .{request.Extension}"
-                : header.Error;
+                : header.Error ?? CmdWorkingFolder.Refusal(interpreter, request.WorkingDirectory);
             if (refusal != null)
                 return Refuse(outcome, request, stdout, stderr, refusal);
 
@@ -105,6 +99,8 @@ namespace Outpost.Core.Dispatch
                     if (await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false) != finished)
                         copyStop.Cancel();
                     await Task.WhenAll(copyOut, copyErr).ConfigureAwait(false);
+                    if (tree.ContainmentError != null)
+                        OutputCapture.AppendNote(request.StderrPath, $"note: the job's processes were not in a Job Object ({tree.ContainmentError}); they were killed as a process tree\n", stderr);
                 }
             }
             tree.KillStragglers();

@@ -18,7 +18,8 @@ namespace Outpost.Core.Hosting
 
         public InProcessRunner(Func<Responder> create) => _create = create;
 
-        public Task<int> RunAsync(CancellationToken stop) => _create().RunAsync(stop);
+        public async Task<int> RunAsync(CancellationToken stop) =>
+            ResponderExitCodes.For(await _create().RunAsync(stop).ConfigureAwait(false));
     }
 
     /// <summary>

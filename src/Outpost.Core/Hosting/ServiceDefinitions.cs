@@ -11,6 +11,25 @@ namespace Outpost.Core.Hosting
 
     public enum ServiceTrigger { Startup, LogOn }
 
+    /// <summary>Which trigger a scope gets when none is asked for, and which combinations Windows can run.</summary>
+    public static class ServiceTriggers
+    {
+        /// <summary>CurrentUser: at log on (the task runs in that logon session); AllUsers: at startup, as SYSTEM.</summary>
+        public static ServiceTrigger DefaultFor(ServiceScope scope) =>
+            scope == ServiceScope.AllUsers ? ServiceTrigger.Startup : ServiceTrigger.LogOn;
+
+        /// <summary>
+        /// Why a Task Scheduler task with this scope and trigger could never start, or null. An
+        /// InteractiveToken task runs only inside its user's logon session, which does not exist at boot.
+        /// </summary>
+        // InteractiveToken: "User must already be logged on. The task will be run only in an existing interactive session." https://learn.microsoft.com/windows/win32/taskschd/taskschedulerschema-logontype-simpletype
+        public static string? TaskSchedulerRefusal(ServiceScope scope, ServiceTrigger trigger) =>
+            scope == ServiceScope.CurrentUser && trigger == ServiceTrigger.Startup
+                ? "a CurrentUser task runs only inside your logon session, so a Startup trigger would never start it: " +
+                  "use -Trigger LogOn (the default for CurrentUser), or -Scope AllUsers to run at startup as SYSTEM"
+                : null;
+    }
+
     /// <summary>What a service definition runs: a supervised responder, its command line and where it applies.</summary>
     public sealed class ServiceSpec
     {
@@ -23,9 +42,12 @@ namespace Outpost.Core.Hosting
         /// <summary>The share: systemd waits for its mount (RequiresMountsFor).</summary>
         public string SharePath { get; set; } = "";
         public ServiceScope Scope { get; set; } = ServiceScope.CurrentUser;
-        public ServiceTrigger Trigger { get; set; } = ServiceTrigger.Startup;
-        /// <summary>The account a Windows task runs as with CurrentUser scope (DOMAIN\user).</summary>
-        public string UserId { get; set; } = Environment.UserDomainName + "\\" + Environment.UserName;
+        public ServiceTrigger Trigger { get; set; } = ServiceTrigger.LogOn;
+        /// <summary>
+        /// The account a Windows task runs as with CurrentUser scope: the user's SID on Windows (an Entra ID
+        /// account has no DOMAIN\user name that Task Scheduler resolves), DOMAIN\user elsewhere.
+        /// </summary>
+        public string UserId { get; set; } = WindowsAccount.CurrentUserId();
 
         public static string SafeName(string text)
         {
@@ -78,6 +100,9 @@ namespace Outpost.Core.Hosting
             return text.Append('"').ToString();
         }
 
+        /// <summary>The most restarts Task Scheduler accepts; the supervisor inside handles ordinary crashes anyway.</summary>
+        public const int MaxRestartCount = 255;
+
         private static readonly XNamespace TaskNs = "http://schemas.microsoft.com/windows/2004/02/mit/task";
 
         /// <summary>
@@ -88,6 +113,8 @@ namespace Outpost.Core.Hosting
         {
             XElement E(string name, params object[] content) => new XElement(TaskNs + name, content);
             bool system = spec.Scope == ServiceScope.AllUsers;
+            string? refusal = ServiceTriggers.TaskSchedulerRefusal(spec.Scope, spec.Trigger);
+            if (refusal != null) throw new OutpostException("UnsupportedTrigger", OutpostErrorKind.InvalidArgument, refusal, spec);
             var trigger = spec.Trigger == ServiceTrigger.Startup
                 ? E("BootTrigger", E("Enabled", "true"))
                 : E("LogonTrigger", E("Enabled", "true"), system ? null! : E("UserId", spec.UserId));
@@ -110,7 +137,8 @@ namespace Outpost.Core.Hosting
                     E("Hidden", "false"),
                     E("ExecutionTimeLimit", "PT0S"),
                     E("Priority", "7"),
-                    E("RestartOnFailure", E("Interval", "PT1M"), E("Count", "999"))),
+                    // Count is an unsignedByte of at least 1 (1-255), Interval PT1M-P31D: https://learn.microsoft.com/windows/win32/taskschd/taskschedulerschema-restarttype-complextype
+                    E("RestartOnFailure", E("Interval", "PT1M"), E("Count", MaxRestartCount.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
                 E("Actions", new XAttribute("Context", "Author"),
                     E("Exec",
                         E("Command", spec.Program),

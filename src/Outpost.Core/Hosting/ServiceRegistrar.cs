@@ -77,7 +77,8 @@ namespace Outpost.Core.Hosting
                     Run("launchctl", new[] { "load", "-w", plan.DefinitionPath });
                     break;
                 default:
-                    string xml = Path.Combine(Path.GetTempPath(), spec.Name + ".task.xml");
+                    // A fresh name: the temp folder may be shared (C:\Windows\Temp under SYSTEM on .NET Framework).
+                    string xml = Path.Combine(Path.GetTempPath(), spec.Name + "-" + Guid.NewGuid().ToString("N") + ".task.xml");
                     File.WriteAllText(xml, plan.Definition, Encoding.Unicode);
                     try { Run("schtasks.exe", new[] { "/Create", "/TN", plan.DefinitionPath, "/XML", xml, "/F" }); }
                     finally { AtomicFile.TryDelete(xml); }

@@ -51,8 +51,8 @@ namespace Outpost.Core.Probing
             new Candidate("zsh", "zsh", new[] { "--version" }, $"echo {Marker}\n"),
             new Candidate("ps1", "pwsh", new[] { "-NoProfile", "-Command", "$PSVersionTable.PSVersion.ToString()" }, $"Write-Output '{Marker}'\n"),
             new Candidate("ps1", "powershell", new[] { "-NoProfile", "-Command", "$PSVersionTable.PSVersion.ToString()" }, $"Write-Output '{Marker}'\n"),
-            new Candidate("cmd", "cmd", new[] { "/c", "ver" }, $"@echo {Marker}\r\n"),
-            new Candidate("bat", "cmd", new[] { "/c", "ver" }, $"@echo {Marker}\r\n"),
+            new Candidate("cmd", "cmd", new[] { "/d", "/c", "ver" }, $"@echo {Marker}\r\n"),
+            new Candidate("bat", "cmd", new[] { "/d", "/c", "ver" }, $"@echo {Marker}\r\n"),
             new Candidate("py", "python3", new[] { "--version" }, $"print('{Marker}')\n"),
             new Candidate("py", "python", new[] { "--version" }, $"print('{Marker}')\n"),
             new Candidate("py", "py", new[] { "--version" }, $"print('{Marker}')\n"),
@@ -71,7 +71,7 @@ namespace Outpost.Core.Probing
             TimeSpan limit = perInterpreter ?? TimeSpan.FromSeconds(15);
             var found = Candidates
                 .Where(c => HostPlatform.IsWindows || (c.Program != "cmd" && c.Program != "powershell" && c.Program != "py"))
-                .Select(c => (Candidate: c, Path: ExecutableSearch.Find(c.Program)))
+                .Select(c => (Candidate: c, Path: PathFor(c.Program)))
                 .Where(c => c.Path != null)
                 .ToList();
             // Probing runs real programs; do them in parallel so a slow one does not hold up the rest.
@@ -87,6 +87,16 @@ namespace Outpost.Core.Probing
             return best;
         }
 
+        /// <summary>
+        /// The program's first match on PATH that can be an interpreter: never WSL's launcher, and an app
+        /// execution alias only when nothing else is found (the smoke test then tells whether it works).
+        /// </summary>
+        private static string? PathFor(string program)
+        {
+            var paths = ExecutableSearch.FindAll(program).Where(p => !SuspectInterpreter.IsWslLauncher(p)).ToList();
+            return paths.FirstOrDefault(p => !SuspectInterpreter.IsAppExecutionAlias(p)) ?? paths.FirstOrDefault();
+        }
+
         private static ProbedInterpreter ProbeOne(Candidate candidate, string path, TimeSpan limit)
         {
             var probed = new ProbedInterpreter { Extension = candidate.Extension, Program = candidate.Program, Path = path };
@@ -95,14 +105,30 @@ namespace Outpost.Core.Probing
                 var (_, output) = Run(path, candidate.VersionArgs, limit);
                 probed.Version = VersionIn(output);
             }
+            Smoke(probed, candidate.Script, limit);
+            return probed;
+        }
+
+        /// <summary>Runs a tiny script through <paramref name="path"/> the way the dispatcher will; Works says whether it printed the marker.</summary>
+        public static ProbedInterpreter SmokeTest(string extension, string path, TimeSpan limit)
+        {
+            var candidate = Candidates.FirstOrDefault(c => c.Extension == extension);
+            var probed = new ProbedInterpreter { Extension = extension, Program = System.IO.Path.GetFileNameWithoutExtension(path), Path = path };
+            if (candidate == null) { probed.Error = $"no smoke test for .{extension}"; return probed; }
+            Smoke(probed, candidate.Script, limit);
+            return probed;
+        }
+
+        private static void Smoke(ProbedInterpreter probed, string scriptText, TimeSpan limit)
+        {
             string folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "outpost-probe-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(folder);
             try
             {
-                string script = System.IO.Path.Combine(folder, "smoke." + candidate.Extension);
-                File.WriteAllText(script, candidate.Script);
-                var args = Interpreter.DefaultArgumentsFor(candidate.Extension).Concat(new[] { script }).ToArray();
-                var (exit, output) = Run(path, args, limit);
+                string script = System.IO.Path.Combine(folder, "smoke." + probed.Extension);
+                File.WriteAllText(script, scriptText);
+                var args = Interpreter.DefaultArgumentsFor(probed.Extension, probed.Path).Concat(new[] { script }).ToArray();
+                var (exit, output) = Run(probed.Path, args, limit);
                 probed.Works = exit == 0 && output.Contains(Marker);
                 if (!probed.Works) probed.Error = exit == -1 ? "did not finish in time" : $"exit {exit}: {FirstLine(output)}";
             }
@@ -111,7 +137,6 @@ namespace Outpost.Core.Probing
                 try { Directory.Delete(folder, true); }
                 catch (IOException) { }
             }
-            return probed;
         }
 
         private static (int Exit, string Output) Run(string program, string[] args, TimeSpan limit)

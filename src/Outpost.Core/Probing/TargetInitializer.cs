@@ -23,13 +23,26 @@ namespace Outpost.Core.Probing
         public string ConfigText { get; set; } = "";
         public IReadOnlyList<ProbedInterpreter> Interpreters { get; set; } = Array.Empty<ProbedInterpreter>();
         public bool ConfigExists { get; set; }
+        /// <summary>The responder_name outpost.toml gives.</summary>
+        public string ResponderName { get; set; } = "";
+
+        /// <summary>One line for -WhatIf and -Verbose: the file itself is in <see cref="ConfigText"/>.</summary>
+        public string Summary
+        {
+            get
+            {
+                var runs = Interpreters.Where(p => p.Works).Select(p => "." + p.Extension).ToList();
+                return $"responder \"{ResponderName}\", {LaneCount} lane(s), runs {(runs.Count > 0 ? string.Join(", ", runs) : "nothing (no interpreter passed its smoke test)")}";
+            }
+        }
 
         public override string ToString() => $"{Id}: {ConfigPath}";
     }
 
     /// <summary>
     /// v1's <c>target init</c>: a target root holds &lt;id&gt;/outpost.toml and the share at &lt;id&gt;/share/.
-    /// The id defaults to &lt;os&gt;-&lt;arch&gt; and must match [a-z0-9_-]{1,64}.
+    /// The id defaults to the responder name when that is a valid id, else &lt;os&gt;-&lt;arch&gt;, and must match
+    /// [a-z0-9_-]{1,64}.
     /// </summary>
     public static class TargetInitializer
     {
@@ -40,7 +53,8 @@ namespace Outpost.Core.Probing
 
         public static TargetInitPlan Plan(string? root, string? id, string? responderName, int laneCount, IReadOnlyList<ProbedInterpreter> probed)
         {
-            string targetId = id ?? DefaultId();
+            // Named but not given an id: the folder takes the name (ux-vm/, not linux-amd64/), as a user expects.
+            string targetId = id ?? (TargetRegistry.IsValidName(responderName) ? responderName! : DefaultId());
             if (!TargetRegistry.IsValidName(targetId))
                 throw new OutpostException("InvalidTargetId", OutpostErrorKind.InvalidArgument,
                     $"target id \"{targetId}\" must be 1..64 characters of a-z, 0-9, '_' or '-'", targetId);
@@ -61,6 +75,7 @@ namespace Outpost.Core.Probing
                 ConfigText = config.Render(),
                 Interpreters = probed,
                 ConfigExists = File.Exists(configPath),
+                ResponderName = config.Name ?? targetId,
             };
         }
 

@@ -81,8 +81,10 @@ namespace Outpost.Core.Responding
             if (_publisher.RemoveForeignResult(_lane, job))
                 _journal.Warning(_lane, job.Stem.Text, "a .result this responder did not write was in the outbox for this queued job; removed, the job runs");
             if (!_publisher.HasOwnResult(_lane, job)) return false;
-            _publisher.Archive(_lane, job);
+            // The claim goes before the job file: once the result exists the claim is not needed, and a
+            // responder killed between the two must not leave a .running sidecar with no job beside it.
             RunClaim.Remove(_share, _lane, job);
+            _publisher.Archive(_lane, job);
             return true;
         }
 
@@ -196,8 +198,8 @@ namespace Outpost.Core.Responding
             {
                 var interrupted = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false,
                     "interrupted: the responder stopped while this job ran; it was not run again");
+                RunClaim.Remove(_share, _lane, job); // before the archive: see ArchiveIfAnswered
                 _publisher.Archive(_lane, job);
-                RunClaim.Remove(_share, _lane, job);
                 _journal.JobInterrupted(_lane, job.Stem.Text, interrupted);
                 return null;
             }
@@ -309,8 +311,8 @@ namespace Outpost.Core.Responding
             try
             {
                 _publisher.Publish(_lane, job, staged.Stdout, staged.Stderr, result);
+                RunClaim.Remove(_share, _lane, job); // before the archive: see ArchiveIfAnswered
                 _publisher.Archive(_lane, job);
-                RunClaim.Remove(_share, _lane, job);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

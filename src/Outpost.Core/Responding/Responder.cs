@@ -13,8 +13,8 @@ namespace Outpost.Core.Responding
 {
     /// <summary>
     /// A v1 responder over one share: N lane loops, the dispatch.txt advertisement, the STOP /
-    /// PAUSE / RESTART sentinels, retention, and an exit code the supervisor acts on
-    /// (0 stop, 75 restart, 74 share unavailable).
+    /// PAUSE / RESTART sentinels, retention, and a stop reason each front end maps
+    /// (<see cref="ResponderExitCodes"/>: 0 stop, 75 restart, 74 share unavailable).
     /// </summary>
     public sealed class Responder
     {
@@ -95,14 +95,21 @@ namespace Outpost.Core.Responding
 
         /// <param name="stop">Graceful: running jobs finish, no new ones start (Ctrl+C).</param>
         /// <param name="interrupt">Hard: running jobs are killed and reported interrupted (a second Ctrl+C).</param>
-        /// <returns>0 after STOP or a stop request, 75 after RESTART, 74 when the share is not available.</returns>
-        public async Task<int> RunAsync(CancellationToken stop = default, CancellationToken interrupt = default)
+        /// <summary>Why the last run ended, in words (for ShareUnavailable: what was missing or could not be created).</summary>
+        public string StopMessage { get; private set; } = "";
+
+        /// <summary>Tests only: drops a file-system notification when it returns true (a starved or overflowing watcher).</summary>
+        internal Func<bool>? DropNotification { get; set; }
+
+        /// <returns>Why the run ended; <see cref="ResponderExitCodes"/> turns it into v1's exit code.</returns>
+        /// <exception cref="OutpostException">ShareInUse: another live responder holds the folder's claim.</exception>
+        public async Task<ResponderStopReason> RunAsync(CancellationToken stop = default, CancellationToken interrupt = default)
         {
             var layoutReport = _share.PrepareLayout(_options.LaneCount);
             if (layoutReport.Fatal != null)
             {
-                _events?.Invoke(new ResponderEvent { Kind = ResponderEventKind.Error, Message = layoutReport.Fatal });
-                if (!layoutReport.Unsafe) return Wire.ResponderExitShareUnavailable;
+                StopMessage = layoutReport.Fatal; // no event: the reason and StopMessage are the one report
+                if (!layoutReport.Unsafe) return ResponderStopReason.ShareUnavailable;
                 throw new OutpostException("ShareLayoutUnsafe", OutpostErrorKind.InvalidOperation, layoutReport.Fatal, _layout.Root);
             }
             var journal = new ResponderJournal(new EventLog(_share), _events);
@@ -111,8 +118,9 @@ namespace Outpost.Core.Responding
             string? taken = claim.TryAcquire();
             if (taken != null)
             {
-                journal.Error(null, null, "not starting: " + taken);
-                throw new OutpostException("ShareInUse", OutpostErrorKind.InvalidOperation, taken, _layout.Root);
+                // Logged for the share's record; the caller hears it once, from the exception.
+                new ResponderJournal(new EventLog(_layout.EventLogFile), null).Error(null, null, "not starting: " + taken);
+                throw new OutpostException("ShareInUse", OutpostErrorKind.ResourceBusy, taken, _layout.Root);
             }
             _table = _options.Interpreters ?? InterpreterTable.Discover();
             string scriptFolder = SubprocessDispatcher.CreatePrivateScriptFolder();
@@ -147,12 +155,13 @@ namespace Outpost.Core.Responding
             if (watcher != null) Connect(watcher, lanes);
 
             var laneTasks = lanes.Select(l => Task.Run(() => l.RunAsync(laneStop.Token, laneInterrupt.Token))).ToList();
-            int exitCode;
+            ResponderStopReason stopReason;
             string reason;
             try
             {
-                (exitCode, reason) = await WatchSentinelsAsync(stop, laneTasks, journal, claim).ConfigureAwait(false);
-                if (exitCode == Wire.ResponderExitShareUnavailable) laneInterrupt.Cancel();
+                (stopReason, reason) = await WatchSentinelsAsync(stop, laneTasks, journal, claim).ConfigureAwait(false);
+                StopMessage = reason;
+                if (stopReason == ResponderStopReason.ShareUnavailable) laneInterrupt.Cancel();
                 journal.Stopping(reason);
                 laneStop.Cancel();
                 await Task.WhenAll(laneTasks).ConfigureAwait(false);
@@ -165,12 +174,12 @@ namespace Outpost.Core.Responding
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
             }
-            if (exitCode != Wire.ResponderExitShareUnavailable) claim.Release();
-            journal.Stopped(exitCode, reason);
-            return exitCode;
+            if (stopReason != ResponderStopReason.ShareUnavailable) claim.Release();
+            journal.Stopped(ResponderExitCodes.For(stopReason), reason);
+            return stopReason;
         }
 
-        private async Task<(int, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal,
+        private async Task<(ResponderStopReason, string)> WatchSentinelsAsync(CancellationToken stop, List<Task> laneTasks, ResponderJournal journal,
             ResponderClaim claim)
         {
             DateTime nextClaimRefresh = DateTime.MinValue;
@@ -183,15 +192,15 @@ namespace Outpost.Core.Responding
                     ReloadConfigIfChanged(journal);
                     nextConfigCheck = DateTime.UtcNow + configEvery;
                 }
-                if (stop.IsCancellationRequested) return (Wire.ResponderExitStop, "stop requested");
-                if (!IsShareAvailable()) return (Wire.ResponderExitShareUnavailable, "shared folder is no longer available");
-                if (HasSentinel(Wire.StopSentinel)) return (Wire.ResponderExitStop, "STOP sentinel observed");
-                if (HasSentinel(Wire.RestartSentinel)) return (Wire.ResponderExitRestart, "RESTART sentinel observed");
+                if (stop.IsCancellationRequested) return (ResponderStopReason.StopRequested, "stop requested");
+                if (!IsShareAvailable()) return (ResponderStopReason.ShareUnavailable, $"shared folder {_layout.Root} is no longer available");
+                if (HasSentinel(Wire.StopSentinel)) return (ResponderStopReason.StopSentinel, "STOP sentinel observed");
+                if (HasSentinel(Wire.RestartSentinel)) return (ResponderStopReason.RestartSentinel, "RESTART sentinel observed");
                 if (laneTasks.Any(t => t.IsFaulted)) throw laneTasks.First(t => t.IsFaulted).Exception!.GetBaseException();
                 if (_share.KindOf(DispatchAddress) != EntryKind.File) WriteAdvertisement(); // someone cleaned the inbox (or planted something): re-advertise
                 if (DateTime.UtcNow >= nextClaimRefresh)
                 {
-                    if (!claim.Refresh()) return (Wire.ResponderExitStop, "another responder took over this folder");
+                    if (!claim.Refresh()) return (ResponderStopReason.TakenOver, "another responder took over this folder");
                     nextClaimRefresh = DateTime.UtcNow + _options.HeartbeatInterval;
                 }
                 await _wake.WaitAsync(_options.PollInterval < _options.HeartbeatInterval ? _options.PollInterval : _options.HeartbeatInterval, stop).ConfigureAwait(false);
@@ -202,7 +211,7 @@ namespace Outpost.Core.Responding
         {
             watcher.Changed += (area, lane, name) =>
             {
-                if (_options.DropNotification?.Invoke() == true) return;
+                if (DropNotification?.Invoke() == true) return;
                 if (area.Length == 0)
                 {
                     // A sentinel at the root: STOP/RESTART for the main loop, PAUSE removed for the lanes.

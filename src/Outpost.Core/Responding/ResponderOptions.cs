@@ -43,8 +43,6 @@ namespace Outpost.Core.Responding
         public string? JobRecordPath { get; set; }
         /// <summary>The responder's private key: each result is signed with it (an additive .result.sig sidecar); null signs nothing.</summary>
         public Trust.OutpostKey? ResultKey { get; set; }
-        /// <summary>Tests only: drops a file-system notification when it returns true (a starved or overflowing watcher).</summary>
-        internal Func<bool>? DropNotification { get; set; }
 
         /// <summary>Creates the dispatcher; null means the subprocess dispatcher.</summary>
         public Func<Func<InterpreterTable>, string, IJobDispatcher>? DispatcherFactory { get; set; }

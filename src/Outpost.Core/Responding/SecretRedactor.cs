@@ -35,6 +35,17 @@ namespace Outpost.Core.Responding
             return output.ToArray();
         }
 
+        /// <summary>The redacted bytes of a file, or null when it has no marker; streamed, whatever its size.</summary>
+        public static byte[]? RedactIfMarked(string path)
+        {
+            using (var input = File.OpenRead(path))
+                if (!ContainsMarker(input)) return null;
+            using var again = File.OpenRead(path);
+            using var output = new MemoryStream();
+            Redact(again, output);
+            return output.ToArray();
+        }
+
         /// <summary>Scans for the marker without holding more than a buffer.</summary>
         public static bool ContainsMarker(Stream input)
         {

@@ -11,7 +11,7 @@ namespace Outpost.PowerShell.Commands
     public sealed class AddOutpostTargetCommand : OutpostCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern("^[a-z0-9_-]{1,64}$")]
+        [ValidateTargetName]
         public string Name { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -42,6 +42,9 @@ namespace Outpost.PowerShell.Commands
                     return;
                 }
                 if (!ShouldProcess(file, $"Add target \"{Name}\" → {share}")) return;
+                // Registered anyway: the share may be a mount that is not up yet. Test-OutpostTarget says the same later.
+                if (!System.IO.Directory.Exists(share))
+                    WriteWarning($"{share} does not exist (yet); target \"{Name}\" is registered anyway. Check the mount, or run Test-OutpostTarget -Target {Name}");
                 TargetRegistryFile.Edit(file, editor =>
                 {
                     editor.SetTarget(Name, TargetRegistryFile.Fields("file", share, ExpectedName));

@@ -7,15 +7,8 @@ namespace Outpost.PowerShell.Commands
     /// <summary>Lists a target's jobs: queued (inbox), running (status), finished (outbox) and archived (log).</summary>
     [Cmdlet(VerbsCommon.Get, "OutpostJob")]
     [OutputType(typeof(OutpostJob))]
-    public sealed class GetOutpostJobCommand : OutpostCmdlet
+    public sealed class GetOutpostJobCommand : TargetCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
-
         [Parameter(Position = 0)]
         [ArgumentCompleter(typeof(StemCompleter))]
         [SupportsWildcards]

@@ -12,9 +12,9 @@ namespace Outpost.PowerShell.Commands
     [OutputType(typeof(TargetInitPlan))]
     public sealed class InitializeOutpostTargetCommand : OutpostCmdlet
     {
-        /// <summary>The target id (folder name); default &lt;os&gt;-&lt;arch&gt;.</summary>
+        /// <summary>The target id (folder name); default -Name when it is a valid id, else &lt;os&gt;-&lt;arch&gt;.</summary>
         [Parameter(Position = 0)]
-        [ValidatePattern("^[a-z0-9_-]{1,64}$")]
+        [ValidateTargetName]
         public string? Id { get; set; }
 
         /// <summary>The target root; default OUTPOST_TARGET_ROOT, else ./targets.</summary>
@@ -54,7 +54,8 @@ namespace Outpost.PowerShell.Commands
                     WriteError(Error("TargetExists", ErrorCategory.ResourceExists, $"{plan.ConfigPath} already exists; use -Force to replace it", plan.ConfigPath));
                     return;
                 }
-                if (!ShouldProcess(plan.ConfigPath, $"Write outpost.toml and create the share {plan.Path}:\n{plan.ConfigText}")) return;
+                WriteVerbose($"{plan.ConfigPath}: {plan.Summary}");
+                if (!ShouldProcess(plan.ConfigPath, $"Write outpost.toml ({plan.Summary}) and create the share {plan.Path}")) return;
                 TargetInitializer.Apply(plan, Force);
                 WriteObject(plan);
             }

@@ -13,11 +13,15 @@ namespace Outpost.PowerShell.Commands
         Both,
     }
 
-    /// <summary>Returns a finished job's stdout and/or stderr, as lines or as one string.</summary>
+    /// <summary>
+    /// Returns a finished job's output, as Receive-Job does: stdout down the pipeline and stderr as error
+    /// records (so nothing the job said is hidden). -Stream picks one stream, or both, as text.
+    /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "OutpostJob")]
     [OutputType(typeof(string))]
     public sealed class ReceiveOutpostJobCommand : JobCmdlet
     {
+        /// <summary>Unset: stdout as output and stderr as errors. Stdout: stdout only. Stderr, Both: as text.</summary>
         [Parameter]
         public OutpostOutputStream Stream { get; set; } = OutpostOutputStream.Stdout;
 
@@ -27,6 +31,7 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public string? Encoding { get; set; }
 
+        /// <summary>Stderr as error records even with -Stream Stdout (the default already does this).</summary>
         [Parameter]
         public SwitchParameter StderrAsError { get; set; }
 
@@ -43,8 +48,10 @@ namespace Outpost.PowerShell.Commands
                     return;
                 }
                 Encoding encoding = OutputText.Resolve(Encoding);
+                bool streamGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Stream));
+                bool stderrAsErrors = StderrAsError || !streamGiven;
                 if (Stream != OutpostOutputStream.Stderr) Emit(target, job, OutputStreamKind.Stdout, encoding, asError: false);
-                if (Stream != OutpostOutputStream.Stdout || StderrAsError) Emit(target, job, OutputStreamKind.Stderr, encoding, StderrAsError);
+                if (!streamGiven || Stream != OutpostOutputStream.Stdout || StderrAsError) Emit(target, job, OutputStreamKind.Stderr, encoding, stderrAsErrors);
             }
             catch (OutpostException e)
             {
@@ -59,18 +66,15 @@ namespace Outpost.PowerShell.Commands
             {
                 string text = OutputText.ReadAll(stream, encoding);
                 if (text.Length == 0) return;
-                if (asError) WriteError(StderrRecord(text, job));
+                if (asError) WriteError(StderrRecord.For(text, job.Stem));
                 else WriteObject(text);
                 return;
             }
             foreach (string line in OutputText.ReadLines(stream, encoding))
             {
-                if (asError) WriteError(StderrRecord(line, job));
+                if (asError) WriteError(StderrRecord.For(line, job.Stem));
                 else WriteObject(line);
             }
         }
-
-        private static ErrorRecord StderrRecord(string text, OutpostJob job) =>
-            new ErrorRecord(new RemoteException(text), "OutpostJobStderr", ErrorCategory.NotSpecified, job.Stem);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using Outpost.Core;
@@ -46,9 +45,9 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public ServiceScope Scope { get; set; } = ServiceScope.CurrentUser;
 
-        /// <summary>Windows: start the task at startup or at log on.</summary>
+        /// <summary>Windows: start the task at log on (default for CurrentUser) or at startup (default for AllUsers, which runs as SYSTEM).</summary>
         [Parameter]
-        public ServiceTrigger Trigger { get; set; } = ServiceTrigger.Startup;
+        public ServiceTrigger? Trigger { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -64,10 +63,11 @@ namespace Outpost.PowerShell.Commands
                     PollIntervalSeconds = PollIntervalSec > 0 ? PollIntervalSec : (double?)null,
                     ServiceName = ServiceName ?? Target,
                 };
-                // Whichever PowerShell registers it runs it: pwsh or powershell.exe.
-                string host = Process.GetCurrentProcess().MainModule!.FileName!;
+                // Whichever PowerShell registers it runs it, found in $PSHOME: the process itself may be
+                // powershell_ise.exe, or dotnet under the PowerShell .NET tool.
+                string host = PowerShellHost.FromPSHome((string)SessionState.PSVariable.GetValue("PSHOME"));
                 string module = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(OutpostCmdlet).Assembly.Location)!, "Outpost.psd1");
-                var spec = ResponderServiceSpecs.ForPowerShell(host, module, responder, Scope, Trigger);
+                var spec = ResponderServiceSpecs.ForPowerShell(host, module, responder, Scope, Trigger ?? ServiceTriggers.DefaultFor(Scope));
                 var plan = ServiceRegistrar.Plan(spec);
                 if (!ShouldProcess(plan.DefinitionPath, $"Register {plan.Manager} {spec.Name} with this definition:\n{plan.Definition}")) return;
                 WriteObject(ServiceRegistrar.Register(spec));

@@ -11,7 +11,7 @@ namespace Outpost.PowerShell.Commands
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TargetNameCompleter))]
-        [ValidatePattern("^[a-z0-9_-]{1,64}$")]
+        [ValidateTargetName]
         public string Name { get; set; } = "";
 
         [Parameter(Position = 1)]

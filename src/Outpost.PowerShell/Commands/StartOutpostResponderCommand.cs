@@ -90,46 +90,31 @@ namespace Outpost.PowerShell.Commands
         private void RunInForeground(ResponderOptions options)
         {
             var events = new BlockingCollection<object>();
-            Task<int> run;
+            var report = new ResponderReport(WriteObject, WriteError, WriteWarning);
+            Responder? responder = null;
+            Task<ResponderStopReason?> run;
             try
             {
                 if (Supervise)
                 {
                     var supervisor = new Core.Hosting.Supervisor(new Core.Hosting.SupervisorOptions { SharePath = options.SharePath },
                         new Core.Hosting.InProcessRunner(() => new Responder(options, events.Add)), events.Add);
-                    run = Task.Run(() => supervisor.RunAsync(CancelToken));
+                    run = Task.Run(async () => { await supervisor.RunAsync(CancelToken).ConfigureAwait(false); return (ResponderStopReason?)null; });
                 }
                 else
                 {
-                    var responder = new Responder(options, events.Add);
+                    var single = responder = new Responder(options, events.Add);
                     // Ctrl+C (StopProcessing) asks for a graceful stop: running jobs finish and get results.
-                    run = Task.Run(() => responder.RunAsync(CancelToken));
+                    run = Task.Run(async () => (ResponderStopReason?)await single.RunAsync(CancelToken).ConfigureAwait(false));
                 }
             }
             catch (Core.OutpostException e) { ThrowFailure(e); return; }
             run.ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
-            foreach (var item in events.GetConsumingEnumerable())
-            {
-                if (item is ResponderEvent e)
-                {
-                    if (e.Kind == ResponderEventKind.Error) WriteError(Error("ResponderError", ErrorCategory.NotSpecified, e.Message, e));
-                    else if (e.Kind == ResponderEventKind.Warning || e.Kind == ResponderEventKind.Refused) WriteWarning(e.Message);
-                }
-                WriteObject(item);
-            }
-            int exit;
-            try { exit = run.GetAwaiter().GetResult(); }
+            foreach (var item in events.GetConsumingEnumerable()) report.Event(item);
+            ResponderStopReason? reason;
+            try { reason = run.GetAwaiter().GetResult(); }
             catch (Core.OutpostException e) { ThrowFailure(e); return; }
-            ReportExit(this, exit, options.SharePath);
-        }
-
-        internal static void ReportExit(OutpostCmdlet cmdlet, int exit, string share)
-        {
-            if (exit == Wire.ResponderExitShareUnavailable)
-                cmdlet.WriteError(Error("ShareUnavailable", ErrorCategory.ConnectionError,
-                    $"the shared folder {share} is not available (is the share mounted?); the responder stopped with exit 74", share));
-            else if (exit == Wire.ResponderExitRestart)
-                cmdlet.WriteWarning($"RESTART requested on {share}: the responder stopped with exit 75 so a supervisor can start it again");
+            if (reason.HasValue && report.End(reason.Value, responder!.StopMessage, options.SharePath) is { } failure) WriteFailure(failure);
         }
     }
 }

@@ -33,6 +33,8 @@ namespace Outpost.PowerShell.Commands
                 }
                 if (!ShouldProcess($"{Stem} on {target.Name}", "Cancel job")) return;
                 target.Cancel(job.Lane, job.Stem);
+                if (!target.Probe().Alive)
+                    WriteWarning($"no responder is serving {target.Name}: the cancel of {Stem} is pending (Get-OutpostJob shows it) and takes effect when one starts");
                 if (Wait) _cancelled.Add((target, job));
                 else if (PassThru) WriteObject(target.GetJob(Lane, Stem));
             }

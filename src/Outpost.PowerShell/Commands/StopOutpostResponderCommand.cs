@@ -4,8 +4,11 @@ using Outpost.Core.Protocol;
 
 namespace Outpost.PowerShell.Commands
 {
-    /// <summary>Creates the STOP sentinel: the responder finishes running jobs and exits 0.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "OutpostResponder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    /// <summary>
+    /// Creates the STOP sentinel: the responder finishes running jobs and exits 0. Nothing is deleted, so it
+    /// asks no confirmation by default (Medium, as Stop-Service and Stop-Job).
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Stop, "OutpostResponder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(OutpostTargetStatus))]
     public sealed class StopOutpostResponderCommand : SentinelCmdlet
     {

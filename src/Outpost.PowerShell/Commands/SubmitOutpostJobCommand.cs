@@ -13,15 +13,8 @@ namespace Outpost.PowerShell.Commands
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(OutpostJob))]
     [OutputType(typeof(OutpostSubmitJob))]
-    public sealed class SubmitOutpostJobCommand : OutpostCmdlet
+    public sealed class SubmitOutpostJobCommand : TargetCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(TargetNameCompleter))]
-        public string? Target { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? Path { get; set; }
-
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParameterSets.FilePath, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         public string FilePath { get; set; } = "";
@@ -78,6 +71,7 @@ namespace Outpost.PowerShell.Commands
             {
                 target = ResolveTarget(Target, Path);
                 submission = BuildSubmission(target);
+                if (ServedExtensions.Check(target, submission.Extension) is string notice) WriteWarning(notice);
             }
             catch (OutpostException e)
             {

@@ -8,7 +8,7 @@ namespace Outpost.Tests.Cli
     /// <summary>The outpost command run as a real process, as a user on a host without PowerShell would.</summary>
     public class CliTests
     {
-        private static (int Exit, string Stdout, string Stderr) RunCli(string arguments, string? stdin = null, IDictionary<string, string>? env = null)
+        internal static (int Exit, string Stdout, string Stderr) RunCli(string arguments, string? stdin = null, IDictionary<string, string>? env = null)
         {
             var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "outpost.dll") + " " + arguments)
             {
@@ -97,6 +97,7 @@ namespace Outpost.Tests.Cli
         [Fact]
         public void Run_serves_until_STOP_and_exits_0()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "outpost.dll")}\" run --dir \"{share}\" --poll 100ms --quiet")

@@ -61,6 +61,7 @@ namespace Outpost.Tests.Engine
         [Fact]
         public async Task Timeout_kills_grandchildren_too()
         {
+            HostRequirements.RequireLinux("it watches the job's process through /proc");
             await using var responder = new RunningResponder();
             string pidFile = Path.Combine(responder.SharePath, "..", "grandchild.pid");
             // The grandchild is a background process of a child shell: it must die with the job.
@@ -73,6 +74,7 @@ namespace Outpost.Tests.Engine
         [Fact]
         public async Task A_background_child_that_outlives_the_script_is_killed_afterwards()
         {
+            HostRequirements.RequireLinux("it watches the job's process through /proc");
             await using var responder = new RunningResponder();
             string pidFile = Path.Combine(responder.SharePath, "..", "straggler.pid");
             // Output redirected away, so the job's pipes close when the script exits.
@@ -120,7 +122,7 @@ namespace Outpost.Tests.Engine
             var job = responder.Submit("sleep 1\necho finished\n");
             RunningResponder.WaitUntil(() => responder.Target.GetJob(1, job.Stem).State == OutpostJobState.Running, TimeSpan.FromSeconds(10));
             responder.Target.SetSentinel(Wire.StopSentinel);
-            Assert.Equal(0, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(ResponderStopReason.StopSentinel, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.Equal("finished\n", responder.Stdout(responder.Target.GetJob(1, job.Stem)));
             var lane = responder.Target.Probe().Lanes[0];
             Assert.Equal(LaneState.Stopped, lane.State);
@@ -132,7 +134,7 @@ namespace Outpost.Tests.Engine
         {
             await using var responder = new RunningResponder();
             responder.Target.SetSentinel(Wire.RestartSentinel);
-            Assert.Equal(Wire.ResponderExitRestart, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(ResponderStopReason.RestartSentinel, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
             await using var again = new RunningResponder(sharePath: responder.SharePath);
             Assert.False(File.Exists(Path.Combine(responder.SharePath, "RESTART")));
             Assert.Equal(0, again.RunJob("true\n").Result!.ExitCode);
@@ -142,7 +144,10 @@ namespace Outpost.Tests.Engine
         public async Task A_share_that_is_not_there_gives_74()
         {
             var options = new ResponderOptions { SharePath = Path.Combine(Path.GetTempPath(), "missing-" + Guid.NewGuid(), "share") };
-            Assert.Equal(Wire.ResponderExitShareUnavailable, await new Responder(options).RunAsync());
+            var responder = new Responder(options);
+            Assert.Equal(ResponderStopReason.ShareUnavailable, await responder.RunAsync());
+            Assert.Equal(Wire.ResponderExitShareUnavailable, ResponderExitCodes.For(ResponderStopReason.ShareUnavailable));
+            Assert.Contains("is not available", responder.StopMessage);
         }
 
         [Fact]
@@ -155,12 +160,14 @@ namespace Outpost.Tests.Engine
                 try { Directory.Delete(responder.SharePath, recursive: true); } catch (IOException) { }
                 return !Directory.Exists(responder.SharePath);
             }, TimeSpan.FromSeconds(10));
-            Assert.Equal(Wire.ResponderExitShareUnavailable, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(ResponderStopReason.ShareUnavailable, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(responder.SharePath, responder.Responder.StopMessage);
         }
 
         [Fact]
         public async Task Waiting_on_a_share_that_vanishes_is_a_connection_error_not_a_hang()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             Directory.CreateDirectory(share);

@@ -15,6 +15,7 @@ namespace Outpost.Tests.Engine
         [MemberData(nameof(Modes))]
         public async Task A_burst_of_jobs_from_many_submitters_runs_each_exactly_once(string mode)
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string ledger = folder.Combine("ran.txt");
             var random = new Random(7);
@@ -24,11 +25,10 @@ namespace Outpost.Tests.Engine
                 o.PollInterval = TimeSpan.FromMilliseconds(mode == "watcher" ? 2000 : 200); // slow base polling: notifications (and the fast polls after activity) carry the load
                 o.UseWatcher = mode != "polling-only";
                 o.AdaptivePolling = mode != "polling-only";
-                if (mode == "starved-watcher")
-                {
-                    // Nine notifications in ten are lost: polling must pick up what the watcher misses.
-                    o.DropNotification = () => { lock (random) return random.Next(10) != 0; };
-                }
+            }, prepare: r =>
+            {
+                // Nine notifications in ten are lost: polling must pick up what the watcher misses.
+                if (mode == "starved-watcher") r.DropNotification = () => { lock (random) return random.Next(10) != 0; };
             });
             var jobs = new ConcurrentBag<OutpostJob>();
             Parallel.For(0, 4, submitter =>

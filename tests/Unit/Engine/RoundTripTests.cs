@@ -143,6 +143,7 @@ namespace Outpost.Tests.Engine
         [Fact]
         public async Task A_submit_never_replaces_an_existing_job_file()
         {
+            HostRequirements.RequirePosixShell();
             await using var responder = new RunningResponder(o => o.LaneCount = 1);
             responder.Target.SetSentinel(Wire.PauseSentinel);
             var frozen = new StemGenerator(() => new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
@@ -179,6 +180,7 @@ namespace Outpost.Tests.Engine
         [Fact]
         public async Task A_job_submitted_before_any_responder_runs_once_one_starts()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             Directory.CreateDirectory(share);

@@ -3,6 +3,7 @@ using System.Linq;
 using Outpost.Core;
 using Outpost.Core.Client;
 using Outpost.Core.Protocol;
+using Outpost.Core.Responding;
 using Outpost.Core.Trust;
 using Outpost.Tests.Support;
 
@@ -28,7 +29,7 @@ namespace Outpost.Tests.Hostile
             Assert.Equal(Wire.ExitDispatchError, done.Result!.ExitCode);
             Assert.True(responder.Target.Probe().Alive, "the lane heartbeat stays fresh");
             responder.Target.SetSentinel(Wire.StopSentinel);
-            Assert.Equal(0, await responder.Run.WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(ResponderStopReason.StopSentinel, await responder.Run.WaitAsync(TimeSpan.FromSeconds(20)));
         }
 
         [Fact]
@@ -53,7 +54,7 @@ namespace Outpost.Tests.Hostile
             await using var responder = new RunningResponder(sharePath: share);
             Assert.Equal("ok\n", responder.Stdout(responder.RunJob("echo ok\n")));
             responder.Target.SetSentinel(Wire.StopSentinel);
-            Assert.Equal(0, await responder.Run.WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(ResponderStopReason.StopSentinel, await responder.Run.WaitAsync(TimeSpan.FromSeconds(20)));
         }
 
         [Fact]
@@ -120,7 +121,7 @@ namespace Outpost.Tests.Hostile
             Assert.False(responder.Run.IsCompleted, "started and serving");
             Assert.Equal("ok\n", responder.Stdout(responder.RunJob("echo ok\n")));
             responder.Target.SetSentinel(Wire.StopSentinel);
-            Assert.Equal(0, await responder.Run.WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(ResponderStopReason.StopSentinel, await responder.Run.WaitAsync(TimeSpan.FromSeconds(20)));
         }
     }
 }

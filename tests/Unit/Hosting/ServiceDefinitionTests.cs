@@ -11,7 +11,7 @@ namespace Outpost.Tests.Hosting
     public class ServiceDefinitionTests
     {
         /// <summary>A share and a config path with spaces and quotes of both kinds, to prove the quoting.</summary>
-        private static ServiceSpec Spec(TempFolder folder, ServiceScope scope = ServiceScope.CurrentUser, ServiceTrigger trigger = ServiceTrigger.Startup)
+        private static ServiceSpec Spec(TempFolder folder, ServiceScope scope = ServiceScope.CurrentUser, ServiceTrigger trigger = ServiceTrigger.LogOn)
         {
             string share = folder.Combine("my share", "it's \"here\" 100%");
             Directory.CreateDirectory(share);
@@ -55,6 +55,7 @@ namespace Outpost.Tests.Hosting
         [InlineData(ServiceScope.AllUsers, ServiceTrigger.Startup)]
         public void The_task_scheduler_xml_has_the_trigger_principal_settings_and_command(ServiceScope scope, ServiceTrigger trigger)
         {
+            HostRequirements.RequireUnix("it splits the Windows command line with a /bin/sh child");
             using var folder = new TempFolder();
             var spec = Spec(folder, scope, trigger);
             var xml = XDocument.Parse(ServiceDefinitions.TaskSchedulerXml(spec));
@@ -143,7 +144,7 @@ namespace Outpost.Tests.Hosting
         }
 
         /// <summary>systemd's splitting of ExecStart (double quotes, C escapes, %% and $$ undoubled).</summary>
-        private static List<string> SystemdWords(string line)
+        internal static List<string> SystemdWords(string line)
         {
             var words = new List<string>();
             var word = new System.Text.StringBuilder();

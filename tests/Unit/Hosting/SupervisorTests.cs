@@ -34,6 +34,7 @@ namespace Outpost.Tests.Hosting
         [Fact]
         public async Task Restart_brings_back_a_new_process_and_STOP_ends_the_supervisor_with_0()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             Directory.CreateDirectory(share);
@@ -91,6 +92,7 @@ namespace Outpost.Tests.Hosting
         [Fact]
         public async Task Stopping_the_supervisor_stops_the_child_gracefully()
         {
+            HostRequirements.RequirePosixShell();
             using var folder = new TempFolder();
             string share = folder.Combine("share");
             Directory.CreateDirectory(share);

@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using Outpost.Core.Client;
 using Outpost.Core.Protocol;
+using Outpost.Core.Responding;
 using Outpost.Tests.Support;
 
 namespace Outpost.Tests.Interop
@@ -48,6 +49,7 @@ namespace Outpost.Tests.Interop
         [Fact]
         public async Task Outpost_submitter_against_a_Go_responder()
         {
+            HostRequirements.RequirePosixShell();
             string peer = Peer();
             using var home = new TempFolder();
             string share = home.Combine("share");
@@ -123,7 +125,7 @@ namespace Outpost.Tests.Interop
             Assert.Equal(Wire.ExitCancelled, responder.Target.Wait(responder.Target.GetJob(1, stem), TimeSpan.FromSeconds(30)).Result!.ExitCode);
 
             Assert.Equal(0, Run(peer, $"stop --dir \"{share}\"", home).Exit);
-            Assert.Equal(0, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(ResponderStopReason.StopSentinel, await responder.Run.WaitAsync(TimeSpan.FromSeconds(30)));
         }
     }
 }

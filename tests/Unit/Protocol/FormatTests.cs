@@ -82,7 +82,8 @@ namespace Outpost.Tests.Protocol
             byte[] bytes = JobScriptComposer.Compose(job);
             Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
             string text = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
-            Assert.Equal("# timeout=5\r\n$env:A = 'x''y'\r\nSet-Location -LiteralPath 'C:\\it''s here' -ErrorAction Stop\r\nWrite-Output $env:A\r\n", text);
+            // The BOM keeps a line of its own, so a peer that does not skip it still sees the header first.
+            Assert.Equal("\r\n# timeout=5\r\n$env:A = 'x''y'\r\nSet-Location -LiteralPath 'C:\\it''s here' -ErrorAction Stop\r\nWrite-Output $env:A\r\n", text);
         }
 
         [Fact]

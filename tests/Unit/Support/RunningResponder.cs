@@ -15,7 +15,8 @@ namespace Outpost.Tests.Support
         private readonly CancellationTokenSource _interrupt = new();
         private readonly TempFolder? _ownFolder;
 
-        public RunningResponder(Action<ResponderOptions>? configure = null, string? sharePath = null)
+        /// <param name="prepare">Sets the responder's test seams before it runs.</param>
+        public RunningResponder(Action<ResponderOptions>? configure = null, string? sharePath = null, Action<Responder>? prepare = null)
         {
             if (sharePath == null) _ownFolder = new TempFolder();
             SharePath = sharePath ?? _ownFolder!.Combine("share");
@@ -28,6 +29,7 @@ namespace Outpost.Tests.Support
             };
             configure?.Invoke(Options);
             Responder = new Responder(Options, e => Events.Enqueue(e));
+            prepare?.Invoke(Responder);
             Run = Task.Run(() => Responder.RunAsync(_stop.Token, _interrupt.Token));
             Target = new OutpostTarget(SharePath, "test");
             WaitUntil(() => Events.Any(e => e.Kind == ResponderEventKind.Started) || Run.IsCompleted, TimeSpan.FromSeconds(10));
@@ -36,12 +38,13 @@ namespace Outpost.Tests.Support
         public string SharePath { get; }
         public ResponderOptions Options { get; }
         public Responder Responder { get; }
-        public Task<int> Run { get; }
+        public Task<ResponderStopReason> Run { get; }
         public OutpostTarget Target { get; }
         public ConcurrentQueue<ResponderEvent> Events { get; } = new();
 
         public OutpostJob Submit(string script, string ext = "sh", Action<JobSubmission>? configure = null)
         {
+            HostRequirements.RequireInterpreterFor(ext);
             var submission = JobSubmission.FromText(script, ext);
             configure?.Invoke(submission);
             return Target.Submit(submission);
@@ -53,7 +56,7 @@ namespace Outpost.Tests.Support
         public string Stdout(OutpostJob job) => System.Text.Encoding.UTF8.GetString(Target.ReadOutput(job, OutputStreamKind.Stdout));
         public string Stderr(OutpostJob job) => System.Text.Encoding.UTF8.GetString(Target.ReadOutput(job, OutputStreamKind.Stderr));
 
-        public async Task<int> StopAsync()
+        public async Task<ResponderStopReason> StopAsync()
         {
             _stop.Cancel();
             return await Run.WaitAsync(TimeSpan.FromSeconds(60));

@@ -18,6 +18,7 @@ namespace Outpost.Tests.Survival
         [Fact]
         public async Task Planted_files_are_skipped_or_refused_and_good_jobs_still_run()
         {
+            HostRequirements.RequireUnix("it plants a FIFO (mkfifo) and symbolic links in the inbox");
             using var outside = new TempFolder();
             File.WriteAllText(outside.Combine("secret.sh"), "echo stolen\n");
             await using var responder = new RunningResponder();

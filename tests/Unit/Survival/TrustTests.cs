@@ -103,7 +103,7 @@ namespace Outpost.Tests.Survival
             using var folder = new TempFolder();
             var key = OutpostKey.Generate("ci");
             var (privatePath, publicPath) = key.Save(folder.Path, "ci");
-            if (!HostPlatform.IsWindows)
+            if (!OperatingSystem.IsWindows())
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(privatePath));
             var loaded = OutpostKey.Load(privatePath);
             var pub = OutpostKey.Load(publicPath);

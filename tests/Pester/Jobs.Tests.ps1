@@ -1,39 +1,22 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Drives the built module as a user would: a real responder started with Start-OutpostResponder -AsJob
-# on $TestDrive, real jobs, the pipelines the help shows, errors and -WhatIf.
+# The job cmdlets as a user drives them against a real responder on $TestDrive: submit, wait, receive,
+# list, cancel, remove, the errors they give and -AsJob.
 
 BeforeAll {
-    $script:ModulePath = Join-Path $PSScriptRoot '../../out/Outpost/Outpost.psd1'
-    Import-Module $ModulePath -Force
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    Import-OutpostUnderTest
     $script:Share = Join-Path $TestDrive 'share'
-    $script:Responder = Start-OutpostResponder -Path $Share -LaneCount 2 -PollIntervalSec 0.1 -Name 'pester-responder' -AsJob
-    # Wait until it advertises.
-    $deadline = [datetime]::UtcNow.AddSeconds(20)
-    while (-not (Test-Path (Join-Path $Share 'inbox/dispatch.txt')) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-    $script:Sh = if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') { 'cmd' } else { 'sh' }
+    $script:Responder = Start-TestResponder -Share $Share
 }
 
 AfterAll {
-    if ($Responder) { $Responder | Stop-Job; $Responder | Remove-Job -Force }
+    Stop-TestResponder $Responder
     Remove-Module Outpost -ErrorAction SilentlyContinue
 }
 
-Describe 'The module' {
-    It 'exports the cmdlets the manifest lists' {
-        $commands = Get-Command -Module Outpost
-        $commands.Name | Should -Contain 'Submit-OutpostJob'
-        $commands.Name | Should -Contain 'Start-OutpostResponder'
-        ($commands | Where-Object CommandType -ne 'Cmdlet') | Should -BeNullOrEmpty
-    }
-
-    It 'shows the responder job in Get-Job' {
-        Get-Job -Id $Responder.Id | Should -Not -BeNullOrEmpty
-        $Responder.State | Should -Be 'Running'
-        $Responder.PSJobTypeName | Should -Be 'OutpostResponder'
-    }
-}
-
 Describe 'Submit, wait, receive' {
+    BeforeEach { Skip-UnlessPosixShell }
+
     It 'runs a command and pipes into Wait-OutpostJob and Receive-OutpostJob' {
         $out = Submit-OutpostJob -Path $Share -Command 'echo hello-pester' -Extension sh | Wait-OutpostJob -Timeout 30 | Receive-OutpostJob
         $out | Should -Be 'hello-pester'
@@ -82,6 +65,8 @@ Describe 'Submit, wait, receive' {
 }
 
 Describe 'Listing, cancelling and removing jobs' {
+    BeforeEach { Skip-UnlessPosixShell }
+
     It 'cancels a running job through Get-OutpostJob -State Running | Stop-OutpostJob' {
         $job = Submit-OutpostJob -Path $Share -Command 'sleep 30' -Extension sh -Lane 2
         $deadline = [datetime]::UtcNow.AddSeconds(20)
@@ -114,14 +99,7 @@ Describe 'Listing, cancelling and removing jobs' {
     }
 }
 
-Describe 'Status and errors' {
-    It 'probes the share' {
-        $status = Get-OutpostStatus -Path $Share
-        $status.Available | Should -BeTrue
-        $status.ResponderName | Should -Be 'pester-responder'
-        $status.Lanes.Count | Should -Be 2
-    }
-
+Describe 'Job errors' {
     It 'gives ConnectionError for a folder that is not there' {
         $missing = Join-Path $TestDrive 'nope'
         { Submit-OutpostJob -Path $missing -Command 'echo' -Extension sh -ErrorAction Stop } |
@@ -138,6 +116,7 @@ Describe 'Status and errors' {
     }
 
     It 'gives OperationTimeout when a wait runs out' {
+        Skip-UnlessPosixShell
         Suspend-OutpostResponder -Path $Share -Confirm:$false
         try {
             $job = Submit-OutpostJob -Path $Share -Command 'echo' -Extension sh
@@ -150,6 +129,8 @@ Describe 'Status and errors' {
 }
 
 Describe 'Submit-OutpostJob -AsJob' {
+    BeforeEach { Skip-UnlessPosixShell }
+
     It 'works with Wait-Job and Receive-Job' {
         $psJob = Submit-OutpostJob -Path $Share -Command 'echo as-job' -Extension sh -AsJob
         $psJob | Wait-Job -Timeout 30 | Out-Null
@@ -166,69 +147,5 @@ Describe 'Submit-OutpostJob -AsJob' {
         $psJob.State | Should -Be 'Stopped'
         $psJob.OutpostJob.Result.ExitCode | Should -Be 126
         $psJob | Remove-Job
-    }
-}
-
-BeforeDiscovery {
-    # The wrapper is a .ps1 job: the responder serves ps1 when pwsh (or powershell) is on PATH.
-    $script:HasPs1 = [bool](Get-Command pwsh, powershell -CommandType Application -ErrorAction SilentlyContinue)
-}
-
-Describe 'Invoke-OutpostCommand' {
-
-    It 'round-trips objects with their properties and an OutpostTarget note' -Skip:(-not $HasPs1) {
-        $result = Invoke-OutpostCommand -Path $Share {
-            [pscustomobject]@{ Name = 'a'; When = [datetime]'2026-01-02T03:04:05Z'; Nested = @{ Inner = @(1, 2, 3) } }
-        } -Depth 3
-        $result.Name | Should -Be 'a'
-        $result.When | Should -BeOfType [datetime]
-        $result.Nested.Inner | Should -Be @(1, 2, 3)
-        $result.OutpostTarget | Should -Not -BeNullOrEmpty
-    }
-
-    It 'sends each stream to the matching local stream' -Skip:(-not $HasPs1) {
-        $out = Invoke-OutpostCommand -Path $Share {
-            Write-Output 'out'; Write-Warning 'warn'; Write-Verbose 'verb'; Write-Error 'bad thing'; Write-Information 'info'
-        } -WarningVariable w -ErrorVariable e -InformationVariable i -Verbose -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue 4>&1
-        ($out | Where-Object { $_ -is [string] -or $_.BaseObject -is [string] }) | Should -Contain 'out'
-        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain 'verb'
-        $w[0].Message | Should -Be 'warn'
-        $e[0].Exception.Message | Should -Be 'bad thing'
-        $i[0].MessageData | Should -Be 'info'
-    }
-
-    It 'passes -ArgumentList and $using: values' -Skip:(-not $HasPs1) {
-        $factor = 10
-        Invoke-OutpostCommand -Path $Share -ArgumentList 4 { param($n) $n * $using:factor } | Should -Be 40
-    }
-
-    It 'turns a throwing script block into a terminating error with the remote message' -Skip:(-not $HasPs1) {
-        { Invoke-OutpostCommand -Path $Share { throw 'remote boom' } -ErrorAction Stop } | Should -Throw '*remote boom*'
-    }
-
-    It 'reports a timeout as JobTimedOut' -Skip:(-not $HasPs1) {
-        $err = $null
-        Invoke-OutpostCommand -Path $Share { Start-Sleep 30 } -TimeoutSec 1 -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'JobTimedOut,*'
-    }
-
-    It 'keeps stray stdout text as strings' -Skip:(-not $HasPs1) {
-        $out = Invoke-OutpostCommand -Path $Share { [Console]::WriteLine('raw line'); 'object' }
-        $out | Should -Contain 'raw line'
-        $out | Should -Contain 'object'
-    }
-
-    It 'delivers output before a slow script block finishes' -Skip:(-not $HasPs1) {
-        $clock = [System.Diagnostics.Stopwatch]::StartNew()
-        $first = Invoke-OutpostCommand -Path $Share { 'early'; Start-Sleep 5; 'late' } | Select-Object -First 1
-        $clock.Stop()
-        $first | Should -Be 'early'
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 4.5
-    }
-
-    It 'works with -AsJob and Receive-Job' -Skip:(-not $HasPs1) {
-        $job = Invoke-OutpostCommand -Path $Share { 1..3 } -AsJob
-        $job | Wait-Job -Timeout 60 | Receive-Job | Should -Be @(1, 2, 3)
-        $job | Remove-Job
     }
 }
