@@ -113,6 +113,16 @@ namespace Outpost.Cli
             return registry.Resolve(target).Path;
         }
 
+        /// <summary>The target to submit to: a registered one keeps its expected name and pinned responder key.</summary>
+        internal static Outpost.Core.Client.OutpostTarget TargetFrom(Arguments args)
+        {
+            string share = ShareFrom(args);
+            if (!string.IsNullOrWhiteSpace(args.Get("dir"))) return new Outpost.Core.Client.OutpostTarget(share);
+            var registry = Outpost.Core.Config.TargetRegistry.Load(Outpost.Core.Config.ConfigPaths.TargetsFile(args.Get("targets")));
+            var entry = registry.Targets.FirstOrDefault(t => t.Path == share);
+            return entry is null ? new Outpost.Core.Client.OutpostTarget(share) : Outpost.Core.Client.OutpostTarget.FromEntry(entry);
+        }
+
         private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
     }
 }

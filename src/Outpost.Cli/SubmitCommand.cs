@@ -60,7 +60,7 @@ namespace Outpost.Cli
                 submission.Environment[pair.Substring(0, eq)] = pair.Substring(eq + 1);
             }
 
-            var target = new OutpostTarget(Program.ShareFrom(args));
+            var target = Program.TargetFrom(args);
             if (ServedExtensions.Check(target, submission.Extension) is string notice)
                 Console.Error.WriteLine("outpost submit: warning: " + notice);
             var job = target.Submit(submission);

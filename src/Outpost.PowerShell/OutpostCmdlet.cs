@@ -24,7 +24,7 @@ namespace Outpost.PowerShell
             if (!string.IsNullOrEmpty(path))
             {
                 string full = GetUnresolvedProviderPathFromPSPath(path);
-                return new OutpostTarget(full, string.IsNullOrEmpty(target) ? TargetNames.NameForPath(full) : target);
+                return TargetNames.ForPath(full, target);
             }
             return TargetNames.Resolve(target);
         }

@@ -13,7 +13,22 @@ namespace Outpost.PowerShell
         {
             var registry = TargetRegistry.Load(ConfigPaths.TargetsFile(registryPath));
             var entry = registry.Resolve(name);
-            return new OutpostTarget(entry.Path, entry.Name) { ExpectedName = entry.ExpectedName };
+            return OutpostTarget.FromEntry(entry);
+        }
+
+        /// <summary>
+        /// A share addressed by folder: when the folder is registered, the target keeps its registry entry's
+        /// expected name and pinned responder key, so a job piped from another cmdlet is checked the same way.
+        /// </summary>
+        public static OutpostTarget ForPath(string fullPath, string? name)
+        {
+            try
+            {
+                var entry = TargetRegistry.LoadDefault().Targets.FirstOrDefault(t => PathsEqual(t.Path, fullPath));
+                if (entry != null) return OutpostTarget.FromEntry(entry);
+            }
+            catch (OutpostException) { }
+            return new OutpostTarget(fullPath, string.IsNullOrEmpty(name) ? fullPath : name);
         }
 
         /// <summary>The registry name of a share folder, or the folder itself when it is not registered.</summary>

@@ -9,22 +9,41 @@ using Outpost.Core.Transport;
 
 namespace Outpost.Core.Client
 {
-    /// <summary>The submitter's view of one share: submit, wait, read output, cancel, list, probe.</summary>
+    /// <summary>
+    /// The submitter's view of one share: submit, wait, read output, cancel, list, probe. Every share
+    /// access goes through the transport, so nothing here follows a link, opens a FIFO or builds a path
+    /// from an unchecked name read back from the share.
+    /// </summary>
     public sealed class OutpostTarget
     {
         private readonly StemGenerator _stems;
 
         public OutpostTarget(string path, string? name = null, StemGenerator? stems = null)
+            : this(new FileShareTransport(path), name, stems) { }
+
+        public OutpostTarget(FileShareTransport share, string? name = null, StemGenerator? stems = null)
         {
-            Layout = new ShareLayout(path);
+            Share = share;
+            Layout = share.Layout;
             Name = string.IsNullOrEmpty(name) ? Layout.Root : name!;
             _stems = stems ?? StemGenerator.Shared;
         }
 
         public string Name { get; }
         public ShareLayout Layout { get; }
+        public ISubmitterTransport Share { get; }
         /// <summary>The responder_name this target must advertise (from the registry), or empty.</summary>
         public string ExpectedName { get; set; } = "";
+
+        /// <summary>
+        /// The responder's pinned public key (responder_key in targets.toml): every result must carry a
+        /// signature that verifies with it, or it is rejected as an error. Null accepts results as v1 does.
+        /// </summary>
+        public Trust.OutpostKey? ResponderKey { get; set; }
+
+        /// <summary>A registered target, with its expected name and pinned responder key.</summary>
+        public static OutpostTarget FromEntry(Config.TargetEntry entry) =>
+            new OutpostTarget(entry.Path, entry.Name) { ExpectedName = entry.ExpectedName, ResponderKey = entry.ResponderKey };
         public string Path => Layout.Root;
 
         /// <summary>Drops a job into the inbox. Never replaces an existing job: a taken stem gets a new one.</summary>
@@ -41,6 +60,7 @@ namespace Outpost.Core.Client
                     $"label \"{label}\" must be 1..{Wire.MaxLabelLength} characters of a-z, 0-9, '_' or '-'", label);
             RequireShare();
             var advertised = CheckProtocolVersion();
+            string signedFor = submission.SigningKey is null ? "" : SigningTarget(advertised);
             if (advertised != null && submission.Lane > advertised.LaneCount)
                 throw new OutpostException("LaneOutOfRange", OutpostErrorKind.InvalidArgument,
                     $"lane {submission.Lane} does not exist: the responder at {Path} serves lanes 1..{advertised.LaneCount}", submission.Lane);
@@ -52,8 +72,7 @@ namespace Outpost.Core.Client
                 throw new OutpostException("InvalidJobOption", OutpostErrorKind.InvalidArgument, e.Message, submission.Extension, e);
             }
 
-            string laneFolder = Layout.InboxLane(submission.Lane);
-            try { Directory.CreateDirectory(laneFolder); }
+            try { Share.EnsureFolder(ShareArea.Inbox, submission.Lane); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw Unreachable(e);
@@ -61,18 +80,17 @@ namespace Outpost.Core.Client
             for (int attempt = 0; attempt < 100; attempt++)
             {
                 var job = JobFileName.Create(_stems.Next(label), submission.Extension);
-                string jobPath = Layout.JobFile(submission.Lane, job.Name);
-                string signaturePath = jobPath + Trust.JobSignature.Suffix;
+                var jobAddress = JobAddress(submission.Lane, job.Name);
                 try
                 {
                     // The signature goes first, so a responder that sees the job always sees its signature.
                     if (submission.SigningKey != null)
                     {
-                        if (File.Exists(jobPath)) continue;
-                        var signature = Trust.JobSignature.Create(submission.SigningKey, job.Stem.Text, submission.Lane, job.Extension, content, DateTime.UtcNow);
-                        AtomicFile.Write(signaturePath, signature.ToKeyValues().ToBytes());
+                        if (Share.KindOf(jobAddress) != EntryKind.Missing) continue;
+                        var signature = Trust.JobSignature.Create(submission.SigningKey, job.Stem.Text, submission.Lane, job.Extension, content, DateTime.UtcNow, signedFor);
+                        Share.Write(jobAddress.WithName(job.Name + Trust.JobSignature.Suffix), signature.ToKeyValues().ToBytes());
                     }
-                    if (AtomicFile.TryCreateNew(jobPath, content))
+                    if (Share.TryCreate(jobAddress, content))
                         return OutpostJob.For(Name, Path, submission.Lane, job, OutpostJobState.Queued);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -82,6 +100,20 @@ namespace Outpost.Core.Client
             }
             throw new OutpostException("StemCollision", OutpostErrorKind.InvalidOperation,
                 "could not find a free job name after 100 tries; is the clock stuck?", Path);
+        }
+
+        /// <summary>
+        /// The responder a signed job is made for: the registry's expected_name, else the name the responder
+        /// advertises. The signature names it, so a copy of the job runs on no other responder.
+        /// </summary>
+        private string SigningTarget(DispatchInfo? advertised)
+        {
+            string name = ExpectedName.Length > 0 ? ExpectedName : advertised?.ResponderName ?? "";
+            if (name.Length == 0)
+                throw new OutpostException("SigningTargetUnknown", OutpostErrorKind.InvalidOperation,
+                    $"cannot sign a job for {Name}: no responder has advertised here yet and the target has no expected_name; " +
+                    "start the responder first, or set expected_name for this target in targets.toml", Path);
+            return name;
         }
 
         /// <summary>Refuses a responder that advertises a protocol other than v1 (a missing file does not block).</summary>
@@ -102,7 +134,10 @@ namespace Outpost.Core.Client
             if (!Stem.TryParse(stem, out var parsed, out string error))
                 throw new OutpostException("InvalidStem", OutpostErrorKind.InvalidArgument, error, stem);
             RequireShare();
-            var result = TryReadResult(lane, stem);
+            var result = TryReadResult(lane, stem, out string? rejected);
+            if (rejected != null)
+                throw new OutpostException("ResultRejected", OutpostErrorKind.InvalidData,
+                    $"job {stem} on {Name}: the result in the share was not accepted: {rejected}", stem);
             string? ext = result?.Extension ?? FindJobFile(lane, parsed!)?.Extension;
             if (result is null && ext is null)
                 throw new OutpostException("JobNotFound", OutpostErrorKind.NotFound,
@@ -119,7 +154,7 @@ namespace Outpost.Core.Client
                 Result = result,
             };
             job.State = result != null ? OutpostJob.StateOf(result)
-                : File.Exists(Layout.JobFile(lane, stem + "." + ext)) ? (IsRunning(lane, stem, ext!) ? OutpostJobState.Running : OutpostJobState.Queued)
+                : Share.KindOf(JobAddress(lane, stem + "." + ext)) != EntryKind.Missing ? (IsRunning(lane, stem, ext!) ? OutpostJobState.Running : OutpostJobState.Queued)
                 : OutpostJobState.Archived;
             job.CancelPending = IsCancelPending(job);
             return job;
@@ -132,11 +167,10 @@ namespace Outpost.Core.Client
             var jobs = new Dictionary<(int, string), OutpostJob>();
             foreach (int lane in onlyLane.HasValue ? new[] { onlyLane.Value } : Lanes())
             {
-                foreach (var name in JobNames(Layout.LogLane(lane)))
+                foreach (var name in JobNames(ShareArea.Log, lane))
                     jobs[(lane, name.Stem.Text)] = OutpostJob.For(Name, Path, lane, name, OutpostJobState.Archived);
-                foreach (string file in SafeFiles(Layout.OutboxLane(lane)))
+                foreach (string fileName in FileNames(ShareArea.Outbox, lane))
                 {
-                    string fileName = System.IO.Path.GetFileName(file);
                     if (!fileName.EndsWith(Wire.ResultExtension, StringComparison.Ordinal)) continue;
                     string stem = fileName.Substring(0, fileName.Length - Wire.ResultExtension.Length);
                     if (!Stem.TryParse(stem, out var parsed)) continue;
@@ -150,10 +184,10 @@ namespace Outpost.Core.Client
                     };
                 }
                 var status = TryReadStatus(lane);
-                foreach (var name in new InboxScanner(Layout).List(lane))
+                foreach (var name in SafeList(lane))
                 {
                     if (jobs.ContainsKey((lane, name.Stem.Text))) continue; // answered; archive pending
-                    bool running = status?.BusyStem == name.Stem.Text || File.Exists(Layout.JobFile(lane, name.Name) + ".running");
+                    bool running = status?.BusyStem == name.Stem.Text || IsClaimed(lane, name.Name);
                     var job = OutpostJob.For(Name, Path, lane, name, running ? OutpostJobState.Running : OutpostJobState.Queued);
                     job.CancelPending = IsCancelPending(job);
                     jobs[(lane, name.Stem.Text)] = job;
@@ -169,33 +203,27 @@ namespace Outpost.Core.Client
         public async Task<OutpostJob> WaitAsync(OutpostJob job, TimeSpan? timeout = null, CancellationToken cancel = default,
             Action<WaitProgress>? progress = null)
         {
-            string resultFile = Layout.ResultFile(job.Lane, job.Stem);
-            string outbox = Layout.OutboxLane(job.Lane);
+            var resultAddress = ResultAddress(job.Lane, job.Stem);
             var started = DateTime.UtcNow;
             using var wake = new WakeSignal();
-            FileSystemWatcher? watcher = null;
+            IDisposable? watcher = null;
             try
             {
                 try
                 {
-                    Directory.CreateDirectory(outbox);
-                    watcher = new FileSystemWatcher(outbox, job.Stem + ".*") { NotifyFilter = NotifyFilters.FileName };
-                    watcher.Created += (_, _) => wake.Set();
-                    watcher.Renamed += (_, _) => wake.Set();
-                    watcher.Error += (_, _) => wake.Set();
-                    watcher.EnableRaisingEvents = true;
+                    Share.EnsureFolder(ShareArea.Outbox, job.Lane);
+                    watcher = Share.Watch(ShareArea.Outbox, job.Lane, job.Stem + ".", wake.Set);
                 }
-                catch (Exception e) when (e is IOException || e is ArgumentException || e is UnauthorizedAccessException || e is PlatformNotSupportedException)
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    watcher?.Dispose();
-                    watcher = null; // polling alone still finds the result
+                    watcher = null; // polling alone still finds the result (or reports the share gone)
                 }
                 DateTime lastProgress = DateTime.MinValue;
-                var resultProbe = FolderPoll.ResultProbe(outbox); // null where notifications see the responder's writes
+                var resultProbe = FolderPoll.ResultProbe(Layout.OutboxLane(job.Lane)); // null where notifications see the responder's writes
                 while (true)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    if ((resultProbe == null || resultProbe.Look()) && File.Exists(resultFile)) return GetJob(job.Lane, job.Stem);
+                    if ((resultProbe == null || resultProbe.Look()) && Share.KindOf(resultAddress) != EntryKind.Missing) return Finished(job);
                     if (!Directory.Exists(Layout.Root))
                         throw new OutpostException("ShareUnavailable", OutpostErrorKind.ConnectionError,
                             $"the shared folder {Path} went away while waiting for {job.Stem}; is the share still mounted?", job);
@@ -222,23 +250,24 @@ namespace Outpost.Core.Client
         public OutpostJob Wait(OutpostJob job, TimeSpan? timeout = null, CancellationToken cancel = default) =>
             WaitAsync(job, timeout, cancel).GetAwaiter().GetResult();
 
-        /// <summary>Opens a finished job's captured stdout or stderr for reading as raw bytes.</summary>
+        /// <summary>Opens a finished job's captured stdout or stderr for reading as raw bytes (a regular file in the share, never a link).</summary>
         public Stream OpenOutput(OutpostJob job, OutputStreamKind stream)
         {
-            string path = stream == OutputStreamKind.Stdout ? Layout.StdoutFile(job.Lane, job.Stem) : Layout.StderrFile(job.Lane, job.Stem);
-            try
+            RequireStem(job.Stem);
+            var address = stream == OutputStreamKind.Stdout ? StdoutAddress(job.Lane, job.Stem) : StderrAddress(job.Lane, job.Stem);
+            Stream? opened;
+            try { opened = Share.OpenRead(address); }
+            catch (ShareRefusedException e)
             {
-                return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                throw new OutpostException("OutputRefused", OutpostErrorKind.InvalidData,
+                    $"job {job.Stem}'s {stream.ToString().ToLowerInvariant()} is not a regular file in the share (a link or special file planted there?): {e.Message}", job, e);
             }
-            catch (FileNotFoundException e)
-            {
-                throw new OutpostException("OutputNotFound", OutpostErrorKind.NotFound,
-                    $"job {job.Stem} has no {stream.ToString().ToLowerInvariant()} file: it has not finished, or its output was removed or swept", job, e);
-            }
-            catch (DirectoryNotFoundException e)
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw Unreachable(e);
             }
+            return opened ?? throw new OutpostException("OutputNotFound", OutpostErrorKind.NotFound,
+                $"job {job.Stem} has no {stream.ToString().ToLowerInvariant()} file: it has not finished, or its output was removed or swept", job);
         }
 
         public byte[] ReadOutput(OutpostJob job, OutputStreamKind stream)
@@ -246,7 +275,16 @@ namespace Outpost.Core.Client
             using var source = OpenOutput(job, stream);
             using var copy = new MemoryStream();
             source.CopyTo(copy);
-            return copy.ToArray();
+            byte[] bytes = copy.ToArray();
+            if (ResponderKey != null) RequireSignedOutput(job, stream, bytes);
+            return bytes;
+        }
+
+        /// <summary>With a pinned key, output is returned only when its hash is the one the responder signed.</summary>
+        private void RequireSignedOutput(OutpostJob job, OutputStreamKind stream, byte[] bytes)
+        {
+            string? rejected = new ResultReader(Share, ResponderKey).CheckOutput(job.Lane, job.Stem, stream, bytes);
+            if (rejected != null) throw Rejected(job, rejected);
         }
 
         /// <summary>Writes the cancel sentinel. The responder kills a running job (126) or skips a queued one.</summary>
@@ -257,8 +295,8 @@ namespace Outpost.Core.Client
             RequireShare();
             try
             {
-                Directory.CreateDirectory(Layout.CancelLane(lane));
-                AtomicFile.Write(Layout.CancelFile(lane, stem), Array.Empty<byte>());
+                Share.EnsureFolder(ShareArea.Cancel, lane);
+                Share.Write(ShareAddress.In(ShareArea.Cancel, lane, stem), Array.Empty<byte>());
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -266,8 +304,12 @@ namespace Outpost.Core.Client
             }
         }
 
-        private bool IsCancelPending(OutpostJob job) =>
-            (job.State == OutpostJobState.Queued || job.State == OutpostJobState.Running) && File.Exists(Layout.CancelFile(job.Lane, job.Stem));
+        private bool IsCancelPending(OutpostJob job)
+        {
+            if (job.State != OutpostJobState.Queued && job.State != OutpostJobState.Running) return false;
+            try { return Share.KindOf(ShareAddress.In(ShareArea.Cancel, job.Lane, job.Stem)) != EntryKind.Missing; }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
+        }
 
         /// <summary>
         /// Takes a queued job back out of the inbox. False when it is no longer queued (it started, or
@@ -276,12 +318,13 @@ namespace Outpost.Core.Client
         public bool Withdraw(OutpostJob job)
         {
             RequireShare();
-            string file = Layout.JobFile(job.Lane, job.Stem + "." + job.Extension);
-            if (!File.Exists(file) || IsRunning(job.Lane, job.Stem, job.Extension)) return false;
-            try { File.Delete(file); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
-            AtomicFile.TryDelete(file + Trust.JobSignature.Suffix);
-            AtomicFile.TryDelete(Layout.CancelFile(job.Lane, job.Stem));
+            RequireStem(job.Stem);
+            RequireExtension(job.Extension);
+            var file = JobAddress(job.Lane, job.Stem + "." + job.Extension);
+            if (Share.KindOf(file) == EntryKind.Missing || IsRunning(job.Lane, job.Stem, job.Extension)) return false;
+            if (!Share.TryDelete(file)) return false;
+            Share.TryDelete(file.WithName(file.Name + Trust.JobSignature.Suffix));
+            Share.TryDelete(ShareAddress.In(ShareArea.Cancel, job.Lane, job.Stem));
             return true;
         }
 
@@ -289,23 +332,26 @@ namespace Outpost.Core.Client
         public void Remove(OutpostJob job)
         {
             RequireShare();
+            // Stem and extension may come from a result file in the share: checked before any name is built.
+            RequireStem(job.Stem);
+            RequireExtension(job.Extension);
             // A result appears a moment before its job is archived; let the archive land first, so no
             // archived file turns up after the removal.
-            string pending = Layout.JobFile(job.Lane, job.Stem + "." + job.Extension);
-            for (int i = 0; i < 100 && File.Exists(pending) && File.Exists(Layout.ResultFile(job.Lane, job.Stem)); i++)
+            var pending = JobAddress(job.Lane, job.Stem + "." + job.Extension);
+            for (int i = 0; i < 100 && Share.KindOf(pending) != EntryKind.Missing && Share.KindOf(ResultAddress(job.Lane, job.Stem)) != EntryKind.Missing; i++)
                 System.Threading.Thread.Sleep(20);
-            foreach (string file in new[]
+            var archived = ShareAddress.In(ShareArea.Log, job.Lane, job.Stem + "." + job.Extension);
+            foreach (var file in new[]
                      {
-                         Layout.ResultFile(job.Lane, job.Stem), Layout.StdoutFile(job.Lane, job.Stem),
-                         Layout.StderrFile(job.Lane, job.Stem), Layout.CancelFile(job.Lane, job.Stem),
-                         Layout.ArchivedJobFile(job.Lane, job.Stem + "." + job.Extension),
-                         Layout.ArchivedJobFile(job.Lane, job.Stem + "." + job.Extension) + Trust.JobSignature.Suffix,
+                         ResultAddress(job.Lane, job.Stem), ResultReader.SignatureAddress(job.Lane, job.Stem),
+                         StdoutAddress(job.Lane, job.Stem), StderrAddress(job.Lane, job.Stem), ShareAddress.In(ShareArea.Cancel, job.Lane, job.Stem),
+                         archived, archived.WithName(archived.Name + Trust.JobSignature.Suffix),
                      })
             {
-                try { if (File.Exists(file)) File.Delete(file); }
+                try { Share.Delete(file); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    throw new OutpostException("RemoveFailed", OutpostErrorKind.PermissionDenied, $"could not delete {file}: {e.Message}", job, e);
+                    throw new OutpostException("RemoveFailed", OutpostErrorKind.PermissionDenied, $"could not delete {Share.LocationOf(file)}: {e.Message}", job, e);
                 }
             }
         }
@@ -314,27 +360,38 @@ namespace Outpost.Core.Client
         public void SetSentinel(string sentinel)
         {
             RequireShare();
-            try { AtomicFile.Write(Layout.Sentinel(sentinel), Array.Empty<byte>()); }
+            try { Share.Write(ShareAddress.Root(sentinel), Array.Empty<byte>()); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { throw Unreachable(e); }
         }
 
         public void ClearSentinel(string sentinel)
         {
             RequireShare();
-            AtomicFile.TryDelete(Layout.Sentinel(sentinel));
+            Share.TryDelete(ShareAddress.Root(sentinel));
         }
 
-        public bool HasSentinel(string sentinel) => File.Exists(Layout.Sentinel(sentinel));
+        public bool HasSentinel(string sentinel)
+        {
+            try { return Share.KindOf(ShareAddress.Root(sentinel)) != EntryKind.Missing; }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
+        }
 
         /// <summary>Reads the advertisement and every lane's heartbeat.</summary>
         public OutpostTargetStatus Probe() => TargetProbe.Probe(this, DateTime.UtcNow);
 
+        private static readonly ShareAddress DispatchAddress = ShareAddress.In(ShareArea.Inbox, 0, Wire.DispatchFile);
+
         internal DispatchInfo? TryReadDispatch(out string? error)
         {
             error = null;
-            try { return DispatchInfo.Parse(File.ReadAllBytes(Layout.DispatchFile), Layout.DispatchFile); }
-            catch (FileNotFoundException) { error = "no responder has advertised here yet (inbox/dispatch.txt is missing)"; }
-            catch (DirectoryNotFoundException) { error = "no responder has advertised here yet (inbox/dispatch.txt is missing)"; }
+            const string missing = "no responder has advertised here yet (inbox/dispatch.txt is missing)";
+            try
+            {
+                byte[]? bytes = Share.Read(DispatchAddress, 1024 * 1024);
+                if (bytes is null) error = missing;
+                else return DispatchInfo.Parse(bytes, Share.LocationOf(DispatchAddress));
+            }
+            catch (DirectoryNotFoundException) { error = missing; }
             catch (FormatException e) { error = "inbox/dispatch.txt is not valid: " + e.Message; }
             catch (IOException e) { error = "cannot read inbox/dispatch.txt: " + e.Message; }
             catch (UnauthorizedAccessException e) { error = "cannot read inbox/dispatch.txt: " + e.Message; }
@@ -343,61 +400,105 @@ namespace Outpost.Core.Client
 
         internal LaneStatusRecord? TryReadStatus(int lane)
         {
-            try { return LaneStatusRecord.Parse(File.ReadAllBytes(Layout.StatusFile(lane))); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is FormatException) { return null; }
+            byte[]? bytes = Share.TryRead(ShareAddress.In(ShareArea.Inbox, lane, Wire.StatusFile), 64 * 1024);
+            if (bytes is null) return null;
+            try { return LaneStatusRecord.Parse(bytes); }
+            catch (FormatException) { return null; }
         }
 
-        internal OutpostResult? TryReadResult(int lane, string stem)
-        {
-            string path = Layout.ResultFile(lane, stem);
-            try
-            {
-                var result = JobResult.Parse(File.ReadAllBytes(path), path);
-                return OutpostResult.From(result, Layout.StdoutFile(lane, stem), Layout.StderrFile(lane, stem));
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is FormatException) { return null; }
-        }
+        /// <summary>
+        /// The job's .result, or null when there is none or it cannot be trusted as this job's result: a
+        /// result naming another stem or lane, or an extension that is not a plain extension (a hostile
+        /// <c>ext=../../x</c> would otherwise become a path on this machine).
+        /// </summary>
+        internal OutpostResult? TryReadResult(int lane, string stem) => TryReadResult(lane, stem, out _);
+
+        /// <param name="rejected">Why a result that is there was not accepted (null when accepted or absent).</param>
+        internal OutpostResult? TryReadResult(int lane, string stem, out string? rejected) =>
+            new ResultReader(Share, ResponderKey).TryRead(lane, stem, out rejected);
 
         /// <summary>Lane numbers present in the inbox (lane 1 always).</summary>
         internal IReadOnlyList<int> Lanes()
         {
             var lanes = new SortedSet<int> { 1 };
-            foreach (string area in new[] { Layout.Inbox, Layout.Outbox, Layout.Log })
+            foreach (var area in new[] { ShareArea.Inbox, ShareArea.Outbox, ShareArea.Log })
             {
-                try
-                {
-                    foreach (string dir in Directory.GetDirectories(area))
-                        if (ShareLayout.TryParseLaneName(System.IO.Path.GetFileName(dir), out int lane)) lanes.Add(lane);
-                }
+                try { lanes.UnionWith(Share.Lanes(area)); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
             }
             return lanes.ToList();
         }
 
-        private bool IsRunning(int lane, string stem, string ext) =>
-            File.Exists(Layout.JobFile(lane, stem + "." + ext) + ".running") || TryReadStatus(lane)?.BusyStem == stem;
+        private bool IsRunning(int lane, string stem, string ext) => IsClaimed(lane, stem + "." + ext) || TryReadStatus(lane)?.BusyStem == stem;
+
+        private bool IsClaimed(int lane, string jobName)
+        {
+            try { return Share.KindOf(JobAddress(lane, jobName + ".running")) != EntryKind.Missing; }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
+        }
 
         private JobFileName? FindJobFile(int lane, Stem stem)
         {
-            foreach (string folder in new[] { Layout.InboxLane(lane), Layout.LogLane(lane) })
+            foreach (var area in new[] { ShareArea.Inbox, ShareArea.Log })
             {
-                foreach (var name in JobNames(folder))
+                foreach (var name in JobNames(area, lane))
                     if (name.Stem.Text == stem.Text) return name;
             }
             return null;
         }
 
-        private static IEnumerable<JobFileName> JobNames(string folder)
+        private IEnumerable<JobFileName> JobNames(ShareArea area, int lane)
         {
-            foreach (string file in SafeFiles(folder))
-                if (JobFileName.TryParse(System.IO.Path.GetFileName(file), out var name)) yield return name!;
+            foreach (string file in FileNames(area, lane))
+                if (JobFileName.TryParse(file, out var name)) yield return name!;
         }
 
-        private static string[] SafeFiles(string folder)
+        /// <summary>Names of the regular files in a lane folder that are safe to use; none when the folder is missing or refused.</summary>
+        private IEnumerable<string> FileNames(ShareArea area, int lane)
         {
-            try { return Directory.GetFiles(folder); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return Array.Empty<string>(); }
+            IReadOnlyList<ShareEntry> entries;
+            try { entries = Share.List(area, lane); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { yield break; }
+            foreach (var entry in entries)
+                if (entry.Kind == EntryKind.File && ShareAddress.IsSafeName(entry.Name)) yield return entry.Name;
         }
+
+        private IReadOnlyList<JobFileName> SafeList(int lane)
+        {
+            try { return new InboxScanner(Share).List(lane); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return Array.Empty<JobFileName>(); }
+        }
+
+        private static ShareAddress JobAddress(int lane, string name) => ShareAddress.In(ShareArea.Inbox, lane, name);
+        private static ShareAddress ResultAddress(int lane, string stem) => ResultReader.ResultAddress(lane, stem);
+        private static ShareAddress StdoutAddress(int lane, string stem) => ResultReader.StdoutAddress(lane, stem);
+        private static ShareAddress StderrAddress(int lane, string stem) => ResultReader.StderrAddress(lane, stem);
+
+        private static void RequireStem(string stem)
+        {
+            if (!Stem.TryParse(stem, out _, out string error))
+                throw new OutpostException("InvalidStem", OutpostErrorKind.InvalidArgument, error, stem);
+        }
+
+        private static void RequireExtension(string ext)
+        {
+            if (!JobFileName.IsValidExtension(ext))
+                throw new OutpostException("InvalidExtension", OutpostErrorKind.InvalidArgument,
+                    $"\"{ShareAddress.Printable(ext)}\" is not a job extension (letters, digits, '_' or '-')", ext);
+        }
+
+        /// <summary>The job once its .result is there: refused as an error when the result cannot be trusted.</summary>
+        private OutpostJob Finished(OutpostJob job)
+        {
+            TryReadResult(job.Lane, job.Stem, out string? rejected);
+            if (rejected != null) throw Rejected(job, rejected);
+            var done = GetJob(job.Lane, job.Stem);
+            if (done.Result is null) throw Rejected(job, "it vanished or changed while being read");
+            return done;
+        }
+
+        private OutpostException Rejected(OutpostJob job, string why) => new OutpostException("ResultRejected", OutpostErrorKind.InvalidData,
+            $"job {job.Stem} on {Name}: the result in the share was not accepted: {why}", job);
 
         private string DescribeState(OutpostJob job)
         {
@@ -417,7 +518,7 @@ namespace Outpost.Core.Client
             int position = 0;
             try
             {
-                var pending = new InboxScanner(Layout).List(job.Lane);
+                var pending = SafeList(job.Lane);
                 position = pending.ToList().FindIndex(p => p.Stem.Text == job.Stem) + 1;
             }
             catch (IOException) { }

@@ -31,6 +31,8 @@ namespace Outpost.Core.Config
         public JobPolicy Policy { get; set; } = new JobPolicy();
         /// <summary>[trust]: signed jobs. Null when the file has no [trust] table.</summary>
         public Outpost.Core.Trust.TrustPolicy? Trust { get; set; }
+        /// <summary>[trust] result_key: the responder's private key file; every result is signed with it.</summary>
+        public Outpost.Core.Trust.OutpostKey? ResultKey { get; set; }
         public IList<string> Warnings { get; } = new List<string>();
         /// <summary>[warm]: started interpreters waiting for the next job (Outpost's; v1 ignores it).</summary>
         public WarmSettings Warm { get; set; } = new WarmSettings();
@@ -88,7 +90,11 @@ namespace Outpost.Core.Config
                     foreach (var v in versions) config.Versions[v.Key] = v.Value?.ToString() ?? "";
             }
             if (root.GetTable("policy") is TomlTable policy) config.Policy = JobPolicy.FromToml(policy);
-            if (root.GetTable("trust") is TomlTable trust) config.Trust = TrustFromToml(trust, path);
+            if (root.GetTable("trust") is TomlTable trust)
+            {
+                config.Trust = TrustFromToml(trust, path);
+                config.ResultKey = ResultKeyFromToml(trust, path);
+            }
             if (root.GetTable("warm") is TomlTable warm) config.Warm = WarmSettings.FromToml(warm, path);
             if (root.GetTable("sessions") is TomlTable sessions) config.Sessions = Outpost.Core.Sessions.SessionSettings.FromToml(sessions, path);
             return config;
@@ -98,6 +104,23 @@ namespace Outpost.Core.Config
         /// [trust] require_signature = true; trusted_keys = ["outpost-ecdsa-p256 AAAA… name" or a .pub file path];
         /// signature_window_hours = 24.
         /// </summary>
+        private static Outpost.Core.Trust.OutpostKey? ResultKeyFromToml(TomlTable trust, string path)
+        {
+            string? file = trust.GetString("result_key");
+            if (string.IsNullOrWhiteSpace(file)) return null;
+            string full = Path.IsPathRooted(file) ? file! : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "", file!);
+            try
+            {
+                var key = Outpost.Core.Trust.OutpostKey.Load(full);
+                if (!key.HasPrivateKey) throw new FormatException("it holds a public key; result_key needs the private key (.key)");
+                return key;
+            }
+            catch (Exception e) when (e is IOException || e is FormatException || e is UnauthorizedAccessException)
+            {
+                throw new TomlException(path, trust.GetLine("result_key"), 1, "result_key: " + e.Message);
+            }
+        }
+
         private static Outpost.Core.Trust.TrustPolicy TrustFromToml(TomlTable trust, string path)
         {
             var policy = new Outpost.Core.Trust.TrustPolicy { RequireSignature = trust.GetBool("require_signature") ?? false };

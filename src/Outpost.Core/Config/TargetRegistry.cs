@@ -114,12 +114,30 @@ namespace Outpost.Core.Config
                     Path = ResolvePath(path!, folder),
                     Transport = transport,
                     ExpectedName = table.GetString("expected_name") ?? "",
+                    ResponderKey = PinnedKey(table, folder),
                     Source = "targets.toml",
                 });
             }
             catch (TomlException e)
             {
                 Refuse(name, $"{where}: {e.Message}");
+            }
+        }
+
+        /// <summary>responder_key = "outpost-ecdsa-p256 AAAA…" or a .pub file path: the key every result of this target must be signed with.</summary>
+        private static Trust.OutpostKey? PinnedKey(TomlTable table, string folder)
+        {
+            string? value = table.GetString("responder_key");
+            if (string.IsNullOrWhiteSpace(value)) return null;
+            try
+            {
+                return value!.TrimStart().StartsWith(Trust.OutpostKey.PublicKeyPrefix, StringComparison.Ordinal)
+                    ? Trust.OutpostKey.ParsePublicKey(value)
+                    : Trust.OutpostKey.Load(Path.IsPathRooted(value) ? value : Path.Combine(folder, value));
+            }
+            catch (Exception e) when (e is FormatException || e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new TomlException(table.SourceName, table.GetLine("responder_key"), 1, "responder_key: " + e.Message);
             }
         }
 

@@ -10,8 +10,9 @@ using Outpost.Core.Transport;
 namespace Outpost.Core.Responding
 {
     /// <summary>
-    /// One lane's loop: heartbeat, take the lowest stem, honour a cancel, run, publish, archive.
-    /// Lanes are independent; each runs at most one job at a time.
+    /// One lane's loop: heartbeat, take the lowest stem, then the job pipeline: recover (a job answered
+    /// or interrupted before), admit (cancel, size, trust, policy), run, publish. Lanes are independent;
+    /// each runs at most one job at a time. Every share access goes through the transport.
     /// </summary>
     internal sealed class LaneWorker : IDisposable
     {
@@ -21,8 +22,9 @@ namespace Outpost.Core.Responding
         internal const long SafetyJobSizeCap = 256L * 1024 * 1024;
 
         private readonly int _lane;
-        private readonly ShareLayout _layout;
-        private readonly ResponderOptions _options;
+        private readonly IResponderTransport _share;
+        private readonly Func<ResponderOptions> _currentOptions;
+        private ResponderOptions _options; // the snapshot in force for this tick and job
         private readonly IJobDispatcher _dispatcher;
         private readonly InboxScanner _scanner;
         private readonly ResultPublisher _publisher;
@@ -45,16 +47,18 @@ namespace Outpost.Core.Responding
         private DateTime _lastListing = DateTime.MinValue;
         private DateTime _lastPausedCount = DateTime.MinValue;
 
-        public LaneWorker(int lane, ShareLayout layout, ResponderOptions options, IJobDispatcher dispatcher,
-            InboxScanner scanner, ResponderJournal journal)
+        /// <param name="options">The options in force: an immutable snapshot, replaced whole when the configuration is reloaded.</param>
+        public LaneWorker(int lane, IResponderTransport share, Func<ResponderOptions> options, IJobDispatcher dispatcher,
+            InboxScanner scanner, ResponderJournal journal, ResultPublisher publisher)
         {
             _lane = lane;
-            _layout = layout;
-            _options = options;
+            _share = share;
+            _currentOptions = options;
+            _options = options();
             _dispatcher = dispatcher;
             _scanner = scanner;
             _journal = journal;
-            _publisher = new ResultPublisher(layout);
+            _publisher = publisher;
         }
 
         public int Lane => _lane;
@@ -71,13 +75,18 @@ namespace Outpost.Core.Responding
             foreach (var job in _scanner.List(_lane)) ArchiveIfAnswered(job);
         }
 
-        /// <summary>Already answered (a responder died between publishing and archiving): finish the archive, never re-run.</summary>
+        /// <summary>
+        /// Already answered by this responder (it died between publishing and archiving): finish the archive,
+        /// never re-run. A result it did not write is removed and does not count: the job still runs.
+        /// </summary>
         private bool ArchiveIfAnswered(JobFileName job)
         {
-            if (!_publisher.HasResult(_lane, job)) return false;
+            if (_publisher.RemoveForeignResult(_lane, job))
+                _journal.Warning(_lane, job.Stem.Text, "a .result this responder did not write was in the outbox for this queued job; removed, the job runs");
+            if (!_publisher.HasOwnResult(_lane, job)) return false;
             // The claim goes before the job file: once the result exists the claim is not needed, and a
             // responder killed between the two must not leave a .running sidecar with no job beside it.
-            RunClaim.Remove(_layout, _lane, job);
+            RunClaim.Remove(_share, _lane, job);
             _publisher.Archive(_lane, job);
             return true;
         }
@@ -117,7 +126,8 @@ namespace Outpost.Core.Responding
 
         private async Task TickAsync(CancellationToken stop, CancellationToken interrupt)
         {
-            if (File.Exists(_layout.Sentinel(Wire.PauseSentinel)))
+            _options = _currentOptions();
+            if (_share.KindOf(ShareAddress.Root(Wire.PauseSentinel)) != EntryKind.Missing)
             {
                 // Counting the queue lists the folder: do it once per heartbeat, not on every notification.
                 if (DateTime.UtcNow - _lastPausedCount >= _options.HeartbeatInterval || _lastState != LaneState.Paused)
@@ -157,106 +167,140 @@ namespace Outpost.Core.Responding
             if (!await FolderPoll.WaitAsync(InboxPoll, _wake, poll, stop).ConfigureAwait(false)) _inboxChanged = true; // a poll tick: list again
         }
 
+        /// <summary>The job pipeline: each step either passes the job on or finishes it (result and archive).</summary>
         private async Task HandleAsync(JobFileName job, int queued, CancellationToken interrupt)
         {
-            string stem = job.Stem.Text;
-            if (ArchiveIfAnswered(job)) return;
-            // A claim without a result: the responder died while this job ran. Report it, unless the
-            // job asked (# retry=N) to be run again and has attempts left.
-            int attempt = 1;
-            if (RunClaim.Exists(_layout, _lane, job))
+            int? attempt = Recover(job);
+            if (attempt is null) return;
+            byte[]? content = Admit(job, retrying: attempt > 1);
+            if (content is null) return;
+            _publisher.Record.Started(_lane, job.Stem.Text);
+            RunClaim.Write(_share, _lane, job, attempt.Value);
+            TryWriteStatus(LaneState.Busy, job.Stem.Text, queued, "", force: true);
+            _journal.JobStarted(_lane, job.Stem.Text);
+            var staged = new StagedOutput(_share, _lane, job.Stem.Text);
+            DispatchOutcome outcome = await RunAsync(job, content, staged, queued, interrupt).ConfigureAwait(false);
+            Publish(job, staged, outcome);
+        }
+
+        /// <summary>
+        /// Recover: a job already answered is archived (never re-run); a job with a run claim but no result
+        /// was interrupted by a responder stop and is reported, unless it asked (# retry=N) to be run again.
+        /// </summary>
+        /// <returns>The attempt number to run, or null when the job was finished here.</returns>
+        private int? Recover(JobFileName job)
+        {
+            if (ArchiveIfAnswered(job)) return null;
+            if (!RunClaim.Exists(_share, _lane, job)) return 1;
+            int started = RunClaim.Attempts(_share, _lane, job);
+            byte[]? script = _share.TryRead(JobAddress(job), MaxJobBytes);
+            // Retried only when this responder's own record says it started the job: a claim planted in
+            // the share can get a job reported interrupted, never run a second time.
+            bool startedHere = _publisher.Record.WasStarted(_lane, job.Stem.Text);
+            if (script == null || !startedHere || started > RunClaim.RetriesAllowed(job.Extension, script))
             {
-                int started = RunClaim.Attempts(_layout, _lane, job);
-                byte[]? script = TryRead(job);
-                if (script == null || started > RunClaim.RetriesAllowed(job.Extension, script))
-                {
-                    var interrupted = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false,
-                        "interrupted: the responder stopped while this job ran; it was not run again");
-                    RunClaim.Remove(_layout, _lane, job); // before the archive: see ArchiveIfAnswered
-                    _publisher.Archive(_lane, job);
-                    _journal.JobInterrupted(_lane, stem, interrupted);
-                    return;
-                }
-                attempt = started + 1;
-                _journal.Warning(_lane, stem, $"job was interrupted by a responder stop and asked to be retried: attempt {attempt}");
+                var interrupted = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitDispatchError, cancelled: false,
+                    "interrupted: the responder stopped while this job ran; it was not run again");
+                RunClaim.Remove(_share, _lane, job); // before the archive: see ArchiveIfAnswered
+                _publisher.Archive(_lane, job);
+                _journal.JobInterrupted(_lane, job.Stem.Text, interrupted);
+                return null;
             }
-            if (File.Exists(_layout.CancelFile(_lane, stem)))
+            _journal.Warning(_lane, job.Stem.Text, $"job was interrupted by a responder stop and asked to be retried: attempt {started + 1}");
+            return started + 1;
+        }
+
+        /// <summary>Admit: cancelled before dispatch, too large, not trusted, against policy; the content when it may run.</summary>
+        private byte[]? Admit(JobFileName job, bool retrying)
+        {
+            if (_share.KindOf(CancelAddress(job)) != EntryKind.Missing)
             {
                 var cancelled = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitCancelled, cancelled: true,
                     Wire.CancelledBeforeDispatchMessage);
                 _publisher.Archive(_lane, job);
-                _journal.JobCancelledBeforeDispatch(_lane, stem, cancelled);
-                return;
+                _journal.JobCancelledBeforeDispatch(_lane, job.Stem.Text, cancelled);
+                return null;
             }
-
-            byte[] content;
-            try
-            {
-                long size = new FileInfo(_layout.JobFile(_lane, job.Name)).Length;
-                long limit = _options.Policy?.MaxJobBytes ?? SafetyJobSizeCap;
-                if (size > limit)
-                {
-                    Refuse(job, $"refused: the job file is {size} bytes, more than the {limit}-byte limit" +
-                                (_options.Policy?.MaxJobBytes == null ? " (set policy.max_job_bytes to change it)" : " (policy.max_job_bytes)"));
-                    return;
-                }
-                // Nothing to read is never opened: a FIFO or device planted in the inbox reports length 0,
-                // and opening one would block the lane forever. It runs as the empty script it appears to be.
-                content = size == 0 ? Array.Empty<byte>() : File.ReadAllBytes(_layout.JobFile(_lane, job.Name));
-            }
-            catch (FileNotFoundException)
-            {
-                return; // withdrawn by its submitter between listing and reading
-            }
-            if (_options.Trust is { IsActive: true } trust)
-            {
-                string? distrust = trust.Check(job, _lane, content, ReadSignature(job), DateTime.UtcNow);
-                if (distrust != null)
-                {
-                    Refuse(job, distrust);
-                    return;
-                }
-            }
-            var header = TimeoutHeader.Parse(job.Extension, content);
-            string? refusal = _options.Policy?.Refusal(job.Extension, content.Length, header.Found && header.Error == null ? header.Seconds : (int?)null);
+            byte[]? content = ReadWithinLimit(job);
+            if (content is null) return null;
+            string? refusal = TrustRefusal(job, content, retrying) ?? PolicyRefusal(job, content);
             if (refusal != null)
             {
                 Refuse(job, refusal);
-                return;
+                return null;
             }
+            return content;
+        }
 
-            RunClaim.Write(_layout, _lane, job, attempt);
-            TryWriteStatus(LaneState.Busy, stem, queued, "", force: true);
-            _journal.JobStarted(_lane, stem);
+        private long MaxJobBytes => _options.Policy?.MaxJobBytes ?? SafetyJobSizeCap;
 
-            string stdoutTemp = AtomicFile.TempPathFor(_layout.StdoutFile(_lane, stem));
-            string stderrTemp = AtomicFile.TempPathFor(_layout.StderrFile(_lane, stem));
+        /// <summary>The job's bytes; null when it was withdrawn, refused for its size, or is not a regular file.</summary>
+        private byte[]? ReadWithinLimit(JobFileName job)
+        {
+            try
+            {
+                long? size = _share.SizeOf(JobAddress(job));
+                if (size is null) return null; // withdrawn by its submitter between listing and reading
+                if (size > MaxJobBytes)
+                {
+                    Refuse(job, $"refused: the job file is {size} bytes, more than the {MaxJobBytes}-byte limit" +
+                                (_options.Policy?.MaxJobBytes == null ? " (set policy.max_job_bytes to change it)" : " (policy.max_job_bytes)"));
+                    return null;
+                }
+                return _share.Read(JobAddress(job), MaxJobBytes);
+            }
+            catch (ShareRefusedException e)
+            {
+                // Swapped for a link or a FIFO after the listing: never opened, never run, left where it is.
+                _journal.Refused(_lane, job.Name, e.Message);
+                return null;
+            }
+        }
+
+        private string? TrustRefusal(JobFileName job, byte[] content, bool retrying) =>
+            _options.Trust is { IsActive: true } trust
+                ? trust.Check(job, _lane, content, ReadSignature(job), DateTime.UtcNow, ResponderName, retrying)
+                : null;
+
+        private string ResponderName => string.IsNullOrWhiteSpace(_options.Name) ? HostPlatform.DefaultResponderName() : _options.Name!;
+
+        private string? PolicyRefusal(JobFileName job, byte[] content)
+        {
+            var header = TimeoutHeader.Parse(job.Extension, content);
+            return _options.Policy?.Refusal(job.Extension, content.Length, header.Found && header.Error == null ? header.Seconds : (int?)null);
+        }
+
+        /// <summary>Run: dispatch the job, keeping the heartbeat fresh and honouring its cancel sentinel meanwhile.</summary>
+        private async Task<DispatchOutcome> RunAsync(JobFileName job, byte[] content, StagedOutput staged, int queued, CancellationToken interrupt)
+        {
             var request = new DispatchRequest
             {
-                Stem = stem,
+                Stem = job.Stem.Text,
                 Extension = job.Extension,
                 Content = content,
                 DefaultTimeout = _options.DefaultTimeout,
-                StdoutPath = stdoutTemp,
-                StderrPath = stderrTemp,
+                StdoutPath = staged.Stdout,
+                StderrPath = staged.Stderr,
                 WorkingDirectory = _options.WorkingDirectory ?? Environment.CurrentDirectory,
                 OutputCap = _options.OutputCapBytes,
             };
-
             using var cancel = new CancellationTokenSource();
             using var jobDone = new CancellationTokenSource();
             Task watch = WatchWhileRunningAsync(job, queued, cancel, jobDone.Token);
-            DispatchOutcome outcome;
             try
             {
-                outcome = await _dispatcher.RunAsync(request, cancel.Token, interrupt).ConfigureAwait(false);
+                return await _dispatcher.RunAsync(request, cancel.Token, interrupt).ConfigureAwait(false);
             }
             finally
             {
                 jobDone.Cancel();
                 await watch.ConfigureAwait(false);
             }
+        }
 
+        /// <summary>Publish: .stdout, .stderr, then .result; archive the job; drop the run claim.</summary>
+        private void Publish(JobFileName job, StagedOutput staged, DispatchOutcome outcome)
+        {
             var result = ResultPublisher.NewResult(_lane, job);
             result.ExitCode = outcome.ExitCode;
             result.TimedOut = outcome.TimedOut;
@@ -269,39 +313,31 @@ namespace Outpost.Core.Responding
             result.StderrTruncated = outcome.StderrTruncated;
             try
             {
-                _publisher.Publish(_lane, job, stdoutTemp, stderrTemp, result);
-                RunClaim.Remove(_layout, _lane, job); // before the archive: see ArchiveIfAnswered
+                _publisher.Publish(_lane, job, staged.Stdout, staged.Stderr, result);
+                RunClaim.Remove(_share, _lane, job); // before the archive: see ArchiveIfAnswered
                 _publisher.Archive(_lane, job);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 // The job stays in the inbox with its claim: the next pass reports it interrupted
                 // rather than running it twice.
-                AtomicFile.TryDelete(stdoutTemp);
-                AtomicFile.TryDelete(stderrTemp);
-                _journal.Error(_lane, stem, "could not publish the result: " + e.Message);
+                staged.Discard();
+                _journal.Error(_lane, job.Stem.Text, "could not publish the result: " + e.Message);
                 return;
             }
             _lastActivity = DateTime.UtcNow;
-            _journal.JobFinished(_lane, stem, result, outcome);
+            _journal.JobFinished(_lane, job.Stem.Text, result, outcome);
         }
 
-        /// <summary>The job's signature sidecar, if any (small: anything over 64 KiB is not a signature).</summary>
+        private ShareAddress JobAddress(JobFileName job) => ShareAddress.In(ShareArea.Inbox, _lane, job.Name);
+        private ShareAddress CancelAddress(JobFileName job) => ShareAddress.In(ShareArea.Cancel, _lane, job.Stem.Text);
+
+        /// <summary>The job's signature sidecar, if any: a regular file of at most 64 KiB (a link or FIFO is never opened).</summary>
         private byte[]? ReadSignature(JobFileName job)
         {
-            string path = _layout.JobFile(_lane, job.Name) + Trust.JobSignature.Suffix;
-            try
-            {
-                var info = new FileInfo(path);
-                if (!info.Exists || (info.Attributes & FileAttributes.ReparsePoint) != 0) return null;
-                return info.Length > 64 * 1024 ? Array.Empty<byte>() : File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return null; }
-        }
-
-        private byte[]? TryRead(JobFileName job)
-        {
-            try { return File.ReadAllBytes(_layout.JobFile(_lane, job.Name)); }
+            var address = ShareAddress.In(ShareArea.Inbox, _lane, job.Name + Trust.JobSignature.Suffix);
+            try { return _share.Read(address, 64 * 1024); }
+            catch (ShareRefusedException) { return Array.Empty<byte>(); } // present but not a signature: fails to parse, refused
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return null; }
         }
 
@@ -317,11 +353,11 @@ namespace Outpost.Core.Responding
         /// <summary>While a job runs: keep the heartbeat fresh and watch for its cancel sentinel.</summary>
         private async Task WatchWhileRunningAsync(JobFileName job, int queued, CancellationTokenSource cancel, CancellationToken done)
         {
-            string sentinel = _layout.CancelFile(_lane, job.Stem.Text);
+            var sentinel = CancelAddress(job);
             TimeSpan interval = _options.PollInterval < _options.HeartbeatInterval ? _options.PollInterval : _options.HeartbeatInterval;
             while (!done.IsCancellationRequested)
             {
-                if (!cancel.IsCancellationRequested && File.Exists(sentinel)) cancel.Cancel();
+                if (!cancel.IsCancellationRequested && _share.KindOf(sentinel) != EntryKind.Missing) cancel.Cancel();
                 if (DateTime.UtcNow - _lastHeartbeat >= _options.HeartbeatInterval)
                     TryWriteStatus(LaneState.Busy, job.Stem.Text, queued, "", force: true);
                 await _cancelWake.WaitAsync(interval, done).ConfigureAwait(false);
@@ -345,7 +381,7 @@ namespace Outpost.Core.Responding
             };
             try
             {
-                AtomicFile.Write(_layout.StatusFile(_lane), status.ToKeyValues().ToBytes(), durable: false);
+                _share.Write(ShareAddress.In(ShareArea.Inbox, _lane, Wire.StatusFile), status.ToKeyValues().ToBytes(), durable: false);
                 _lastState = state;
                 _lastQueued = queued;
                 _lastMessage = message;
@@ -361,6 +397,28 @@ namespace Outpost.Core.Responding
         {
             _wake.Dispose();
             _cancelWake.Dispose();
+        }
+    }
+
+    /// <summary>Where a running job's stdout and stderr are streamed before they are published.</summary>
+    internal sealed class StagedOutput
+    {
+        private readonly IResponderTransport _share;
+
+        public StagedOutput(IResponderTransport share, int lane, string stem)
+        {
+            _share = share;
+            Stdout = share.Stage(ResultPublisher.StdoutAddress(lane, stem));
+            Stderr = share.Stage(ResultPublisher.StderrAddress(lane, stem));
+        }
+
+        public string Stdout { get; }
+        public string Stderr { get; }
+
+        public void Discard()
+        {
+            _share.DiscardStaged(Stdout);
+            _share.DiscardStaged(Stderr);
         }
     }
 }

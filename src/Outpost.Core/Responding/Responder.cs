@@ -19,10 +19,13 @@ namespace Outpost.Core.Responding
     public sealed class Responder
     {
         private readonly ResponderOptions _flags;
+        // The options in force. Lanes read it on every tick; a reload publishes a new object instead of
+        // changing this one, so a lane never sees half a configuration.
         private ResponderOptions _options;
         private readonly Action<ResponderEvent>? _events;
         private DateTime _configStamp;
         private readonly ShareLayout _layout;
+        private readonly FileShareTransport _share;
         private readonly WakeSignal _wake = new WakeSignal();
         private InterpreterTable _table = new InterpreterTable();
         private ShareFileSystem? _fileSystem;
@@ -37,12 +40,13 @@ namespace Outpost.Core.Responding
             _configStamp = ConfigStamp();
             _events = events;
             _layout = new ShareLayout(options.SharePath);
+            _share = new FileShareTransport(_layout);
         }
 
         public ShareLayout Layout => _layout;
 
         /// <summary>The options in force (flags merged with outpost.toml).</summary>
-        public ResponderOptions Options => _options;
+        public ResponderOptions Options => Volatile.Read(ref _options);
 
         private static Config.ResponderConfig? LoadConfig(string? path)
         {
@@ -72,16 +76,11 @@ namespace Outpost.Core.Responding
                 journal.Error(null, null, "configuration not reloaded, keeping the one in force: " + e.Message);
                 return;
             }
-            if (reloaded.LaneCount != _options.LaneCount)
+            var current = Volatile.Read(ref _options);
+            if (reloaded.LaneCount != current.LaneCount)
                 journal.Warning(null, null, $"lane_count changed to {reloaded.LaneCount}; restart the responder to apply it");
-            reloaded.LaneCount = _options.LaneCount;
-            _options.Policy = reloaded.Policy; // lanes hold the options object: update what they read in place
-            _options.Trust = reloaded.Trust;
-            _options.Name = reloaded.Name;
-            _options.Description = reloaded.Description;
-            _options.Tags = reloaded.Tags;
-            _options.Tools = reloaded.Tools;
-            _options.Warm = reloaded.Warm;
+            reloaded.LaneCount = current.LaneCount;
+            Volatile.Write(ref _options, reloaded); // lanes pick the new snapshot up on their next tick
             if (_sessions != null && reloaded.Sessions != null) _sessions.Settings = reloaded.Sessions;
             UpdateInterpreters(reloaded.Interpreters ?? InterpreterTable.Discover());
             journal.Info("configuration reloaded", ("config", _flags.ConfigPath));
@@ -111,14 +110,16 @@ namespace Outpost.Core.Responding
         /// <exception cref="OutpostException">ShareInUse: another live responder holds the folder's claim.</exception>
         public async Task<ResponderStopReason> RunAsync(CancellationToken stop = default, CancellationToken interrupt = default)
         {
-            if (!PrepareShare(out string why))
+            var layoutReport = _share.PrepareLayout(_options.LaneCount);
+            if (layoutReport.Fatal != null)
             {
-                // No event: the reason and StopMessage are the one report, so front ends say it once.
-                StopMessage = why;
-                return ResponderStopReason.ShareUnavailable;
+                StopMessage = layoutReport.Fatal; // no event: the reason and StopMessage are the one report
+                if (!layoutReport.Unsafe) return ResponderStopReason.ShareUnavailable;
+                throw new OutpostException("ShareLayoutUnsafe", OutpostErrorKind.InvalidOperation, layoutReport.Fatal, _layout.Root);
             }
-            var journal = new ResponderJournal(new EventLog(_layout.EventLogFile), _events);
-            var claim = new ResponderClaim(_layout);
+            var journal = new ResponderJournal(new EventLog(_share), _events);
+            foreach (var refused in layoutReport.RefusedLanes) journal.Error(refused.Key, null, refused.Value);
+            var claim = new ResponderClaim(_share);
             string? taken = claim.TryAcquire();
             if (taken != null)
             {
@@ -130,16 +131,20 @@ namespace Outpost.Core.Responding
             string scriptFolder = SubprocessDispatcher.CreatePrivateScriptFolder();
             var dispatcher = _options.DispatcherFactory?.Invoke(() => Volatile.Read(ref _table), scriptFolder) ?? NewDispatcher(scriptFolder, journal);
 
-            AtomicFile.TryDelete(_layout.Sentinel(Wire.StopSentinel));
-            AtomicFile.TryDelete(_layout.Sentinel(Wire.RestartSentinel));
-            ShareCleanup.RemoveStaleTempFiles(_layout, _options.LaneCount);
-            int swept = RetentionSweeper.Sweep(_layout, _options.RetainDays, DateTime.UtcNow);
+            _share.TryDelete(ShareAddress.Root(Wire.StopSentinel));
+            _share.TryDelete(ShareAddress.Root(Wire.RestartSentinel));
+            ShareCleanup.RemoveStaleTempFiles(_share, _options.LaneCount);
+            int swept = RetentionSweeper.Sweep(_share, _options.RetainDays, DateTime.UtcNow);
             _fileSystem = ShareFileSystem.Detect(_layout.Root);
             Advertisement = BuildAdvertisement(DateTime.UtcNow);
             WriteAdvertisement();
-            var scanner = new InboxScanner(_layout) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
+            var scanner = new InboxScanner(_share) { Refused = (lane, name, reason) => journal.Refused(lane, name, reason) };
+            var record = new JobRecord(_options.JobRecordPath is null ? JobRecord.DefaultPath(_layout.Root)
+                : _options.JobRecordPath.Length == 0 ? null : _options.JobRecordPath);
+            var publisher = new ResultPublisher(_share, record, () => Volatile.Read(ref _options));
             var lanes = Enumerable.Range(1, _options.LaneCount)
-                .Select(n => new LaneWorker(n, _layout, _options, dispatcher, scanner, journal)
+                .Where(n => !layoutReport.RefusedLanes.ContainsKey(n))
+                .Select(n => new LaneWorker(n, _share, () => Volatile.Read(ref _options), dispatcher, scanner, journal, publisher)
                     { InboxPoll = _options.AdaptivePolling ? FolderPoll.For(_fileSystem, _layout.InboxLane(n)) : null }).ToList();
             foreach (var lane in lanes)
             {
@@ -154,7 +159,7 @@ namespace Outpost.Core.Responding
 
             using var laneStop = new CancellationTokenSource();
             using var laneInterrupt = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
-            using var watcher = _options.UseWatcher ? new ShareWatcher(_layout.Root) : null;
+            using var watcher = _options.UseWatcher ? _share.Watch() : null;
             if (watcher != null) Connect(watcher, lanes);
 
             var laneTasks = lanes.Select(l => Task.Run(() => l.RunAsync(laneStop.Token, laneInterrupt.Token))).ToList();
@@ -217,12 +222,11 @@ namespace Outpost.Core.Responding
                     nextConfigCheck = DateTime.UtcNow + configEvery;
                 }
                 if (stop.IsCancellationRequested) return (ResponderStopReason.StopRequested, "stop requested");
-                if (!Directory.Exists(_layout.Root) || !Directory.Exists(_layout.Inbox))
-                    return (ResponderStopReason.ShareUnavailable, $"shared folder {_layout.Root} is no longer available");
-                if (File.Exists(_layout.Sentinel(Wire.StopSentinel))) return (ResponderStopReason.StopSentinel, "STOP sentinel observed");
-                if (File.Exists(_layout.Sentinel(Wire.RestartSentinel))) return (ResponderStopReason.RestartSentinel, "RESTART sentinel observed");
+                if (!IsShareAvailable()) return (ResponderStopReason.ShareUnavailable, $"shared folder {_layout.Root} is no longer available");
+                if (HasSentinel(Wire.StopSentinel)) return (ResponderStopReason.StopSentinel, "STOP sentinel observed");
+                if (HasSentinel(Wire.RestartSentinel)) return (ResponderStopReason.RestartSentinel, "RESTART sentinel observed");
                 if (laneTasks.Any(t => t.IsFaulted)) throw laneTasks.First(t => t.IsFaulted).Exception!.GetBaseException();
-                if (!File.Exists(_layout.DispatchFile)) WriteAdvertisement(); // someone cleaned the inbox: re-advertise
+                if (_share.KindOf(DispatchAddress) != EntryKind.File) WriteAdvertisement(); // someone cleaned the inbox (or planted something): re-advertise
                 if (DateTime.UtcNow >= nextClaimRefresh)
                 {
                     if (!claim.Refresh()) return (ResponderStopReason.TakenOver, "another responder took over this folder");
@@ -244,9 +248,10 @@ namespace Outpost.Core.Responding
                     foreach (var l in lanes) l.Wake();
                     return;
                 }
-                if (lane < 1 || lane > lanes.Count) return;
-                if (area == Wire.InboxDir && IsJobNotification(name)) lanes[lane - 1].Wake();
-                else if (area == Wire.CancelDir) lanes[lane - 1].WakeCancel();
+                var worker = lanes.FirstOrDefault(l => l.Lane == lane);
+                if (worker is null) return;
+                if (area == Wire.InboxDir && IsJobNotification(name)) worker.Wake();
+                else if (area == Wire.CancelDir) worker.WakeCancel();
             };
             watcher.Overflow += () =>
             {
@@ -259,41 +264,19 @@ namespace Outpost.Core.Responding
         private static bool IsJobNotification(string name) =>
             name != Wire.StatusFile && !JobFileName.IsTemporary(name) && !name.EndsWith(RunClaim.Suffix, StringComparison.Ordinal);
 
-        private bool PrepareShare(out string why)
+        private static readonly ShareAddress DispatchAddress = ShareAddress.In(ShareArea.Inbox, 0, Wire.DispatchFile);
+
+        private bool IsShareAvailable()
         {
-            why = "";
-            string root = _layout.Root;
-            string? parent = Path.GetDirectoryName(root);
-            if (!Directory.Exists(root) && (parent is null || !Directory.Exists(parent)))
-            {
-                why = $"shared folder {root} is not available (is the share mounted?)";
-                return false;
-            }
-            try
-            {
-                foreach (string dir in new[] { _layout.Inbox, _layout.Outbox, _layout.Cancel, _layout.Log })
-                    CreateFolder(dir);
-                for (int lane = 1; lane <= _options.LaneCount; lane++)
-                {
-                    CreateFolder(_layout.InboxLane(lane));
-                    CreateFolder(_layout.OutboxLane(lane));
-                    CreateFolder(_layout.CancelLane(lane));
-                    CreateFolder(_layout.LogLane(lane));
-                }
-                return true;
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                why = $"shared folder {root} is not usable: {e.Message}";
-                return false;
-            }
+            try { return _share.IsAvailable(); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
         }
 
-        private static void CreateFolder(string path)
+        /// <summary>A sentinel is its name's presence: whatever is there (even a FIFO) counts, and is never opened.</summary>
+        private bool HasSentinel(string name)
         {
-            if (Directory.Exists(path)) return;
-            Directory.CreateDirectory(path);
-            UnixFile.TrySetMode(path, Convert.ToInt32("755", 8));
+            try { return _share.KindOf(ShareAddress.Root(name)) != EntryKind.Missing; }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
         }
 
         private DispatchInfo BuildAdvertisement(DateTime started)
@@ -324,7 +307,7 @@ namespace Outpost.Core.Responding
 
         private void WriteAdvertisement()
         {
-            try { AtomicFile.Write(_layout.DispatchFile, Advertisement.ToKeyValues().ToBytes()); }
+            try { _share.Write(DispatchAddress, Advertisement.ToKeyValues().ToBytes()); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
         }
     }

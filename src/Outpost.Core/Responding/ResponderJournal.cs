@@ -60,8 +60,9 @@ namespace Outpost.Core.Responding
 
         public void Refused(int? lane, string item, string why)
         {
-            _log.Write("WARN", lane, null, "refused " + item + ": " + why);
-            Emit(ResponderEventKind.Refused, lane, null, "refused " + item + ": " + why);
+            string shown = EventLog.EscapeName(item);
+            _log.Write("WARN", lane, null, "refused " + shown + ": " + why);
+            Emit(ResponderEventKind.Refused, lane, null, "refused " + shown + ": " + why);
         }
 
         public void Info(string message, params (string Key, string Value)[] fields)

@@ -36,6 +36,13 @@ namespace Outpost.Core.Responding
         public bool AdaptivePolling { get; set; } = true;
         /// <summary>Lanes' heartbeat cadence; v1 writes status about every 2 s.</summary>
         public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+        /// <summary>
+        /// The responder's own record of jobs started and finished (outside the share); null means the
+        /// default under the user's state folder, keyed by the resolved share path. "" keeps it in memory.
+        /// </summary>
+        public string? JobRecordPath { get; set; }
+        /// <summary>The responder's private key: each result is signed with it (an additive .result.sig sidecar); null signs nothing.</summary>
+        public Trust.OutpostKey? ResultKey { get; set; }
 
         /// <summary>Warm spares; null means outpost.toml's [warm], else the defaults (on for .ps1 and .sh).</summary>
         public WarmSettings? Warm { get; set; }
@@ -62,6 +69,7 @@ namespace Outpost.Core.Responding
             resolved.Warm = Warm ?? config?.Warm ?? new WarmSettings();
             resolved.Sessions = Sessions ?? config?.Sessions ?? new Sessions.SessionSettings();
             resolved.Trust = Trust ?? config?.Trust;
+            resolved.ResultKey = ResultKey ?? config?.ResultKey;
             if (resolved.Trust is { LedgerPath: null } trust && !string.IsNullOrEmpty(SharePath))
                 trust.LedgerPath = Outpost.Core.Trust.TrustPolicy.DefaultLedgerPath(SharePath);
             return resolved;

@@ -6,58 +6,43 @@ using Outpost.Core.Transport;
 namespace Outpost.Core.Responding
 {
     /// <summary>
-    /// v1 retention: under log/, outbox/ and cancel/, delete files whose stem time is older than the
-    /// cutoff. The inbox is never swept. Only names that start with a stem timestamp are considered,
-    /// so nothing a person put there by hand is deleted.
+    /// v1 retention: under log/, outbox/ and cancel/ (the area and its lane folders), delete files whose
+    /// stem time is older than the cutoff. The inbox is never swept. Only regular files whose names start
+    /// with a stem timestamp are considered, so nothing a person put there by hand is deleted, and a
+    /// lane or area folder that is a link is never entered.
     /// </summary>
     public static class RetentionSweeper
     {
-        public static int Sweep(ShareLayout layout, int retainDays, DateTime nowUtc)
+        public static int Sweep(ShareLayout layout, int retainDays, DateTime nowUtc) =>
+            Sweep(new FileShareTransport(layout), retainDays, nowUtc);
+
+        public static int Sweep(IResponderTransport share, int retainDays, DateTime nowUtc)
         {
             string cutoff = Stem.TimestampPrefix(nowUtc.AddDays(-retainDays));
             int deleted = 0;
-            foreach (string area in new[] { layout.Log, layout.Outbox, layout.Cancel })
+            foreach (var area in new[] { ShareArea.Log, ShareArea.Outbox, ShareArea.Cancel })
             {
-                if (!Directory.Exists(area)) continue;
-                foreach (string file in SafeEnumerate(area))
+                try
                 {
-                    string name = Path.GetFileName(file);
-                    if (!Stem.TryParseTimestamp(name, out _)) continue;
-                    if (string.CompareOrdinal(name.Substring(0, Stem.TimestampLength), cutoff) >= 0) continue;
-                    try
-                    {
-                        File.Delete(file);
-                        deleted++;
-                    }
-                    catch (IOException) { }
-                    catch (UnauthorizedAccessException) { }
+                    deleted += SweepFolder(share, area, 0, cutoff);
+                    foreach (int lane in share.Lanes(area)) deleted += SweepFolder(share, area, lane, cutoff);
                 }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { } // a refused (linked) area is left alone
             }
             return deleted;
         }
 
-        private static System.Collections.Generic.IEnumerable<string> SafeEnumerate(string root)
+        private static int SweepFolder(IResponderTransport share, ShareArea area, int lane, string cutoff)
         {
-            var pending = new System.Collections.Generic.Stack<string>();
-            pending.Push(root);
-            while (pending.Count > 0)
+            int deleted = 0;
+            foreach (var entry in share.List(area, lane))
             {
-                string dir = pending.Pop();
-                string[] files, dirs;
-                try
-                {
-                    files = Directory.GetFiles(dir);
-                    dirs = Directory.GetDirectories(dir);
-                }
-                catch (IOException) { continue; }
-                catch (UnauthorizedAccessException) { continue; }
-                foreach (string f in files) yield return f;
-                foreach (string d in dirs)
-                {
-                    // Never follow a link out of the share.
-                    if ((File.GetAttributes(d) & FileAttributes.ReparsePoint) == 0) pending.Push(d);
-                }
+                string name = entry.Name;
+                if (entry.Kind != EntryKind.File || !ShareAddress.IsSafeName(name) || !Stem.TryParseTimestamp(name, out _)) continue;
+                if (string.CompareOrdinal(name.Substring(0, Stem.TimestampLength), cutoff) >= 0) continue;
+                if (share.TryDelete(ShareAddress.In(area, lane, name))) deleted++;
             }
+            return deleted;
         }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
-using System.IO;
-using System.Text;
+using System.Globalization;
 using Outpost.Core.Protocol;
 using Outpost.Core.Transport;
 
@@ -17,27 +16,29 @@ namespace Outpost.Core.Responding
     {
         public const string Suffix = ".running";
 
-        public static string PathFor(ShareLayout layout, int lane, JobFileName job) =>
-            layout.JobFile(lane, job.Name) + Suffix;
+        public static ShareAddress AddressOf(int lane, JobFileName job) => ShareAddress.In(ShareArea.Inbox, lane, job.Name + Suffix);
 
-        public static void Write(ShareLayout layout, int lane, JobFileName job, int attempt = 1)
+        public static void Write(IShareTransport share, int lane, JobFileName job, int attempt = 1)
         {
             var kv = new KeyValueFile()
-                .Add("attempt", attempt.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Add("pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add("attempt", attempt.ToString(CultureInfo.InvariantCulture))
+                .Add("pid", Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture))
                 .Add("host", Environment.MachineName)
                 .Add("started", ProtocolTime.ToWire(DateTime.UtcNow));
             // Not synced: the claim only has to outlive the responder process, and the page cache does that.
-            AtomicFile.Write(PathFor(layout, lane, job), kv.ToBytes(), durable: false);
+            share.Write(AddressOf(lane, job), kv.ToBytes(), durable: false);
         }
 
-        public static bool Exists(ShareLayout layout, int lane, JobFileName job) => File.Exists(PathFor(layout, lane, job));
+        /// <summary>Anything at the claim's name counts, even a planted FIFO: the job is then reported, never run twice.</summary>
+        public static bool Exists(IShareTransport share, int lane, JobFileName job) => share.KindOf(AddressOf(lane, job)) != EntryKind.Missing;
 
-        /// <summary>How many times the job has been started (1 after the first start); 1 when unreadable.</summary>
-        public static int Attempts(ShareLayout layout, int lane, JobFileName job)
+        /// <summary>How many times the job has been started (1 after the first start); 1 when unreadable or not a regular file.</summary>
+        public static int Attempts(IShareTransport share, int lane, JobFileName job)
         {
-            try { return Math.Max(1, WireValues.ParseInt(KeyValueFile.Parse(File.ReadAllBytes(PathFor(layout, lane, job)))["attempt"], 1)); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is FormatException) { return 1; }
+            byte[]? bytes = share.TryRead(AddressOf(lane, job), 64 * 1024);
+            if (bytes is null) return 1;
+            try { return Math.Max(1, WireValues.ParseInt(KeyValueFile.Parse(bytes)["attempt"], 1)); }
+            catch (FormatException) { return 1; }
         }
 
         /// <summary>
@@ -48,10 +49,10 @@ namespace Outpost.Core.Responding
         {
             string? directive = TimeoutHeader.FindDirective(extension, content, "retry");
             if (directive is null) return 0;
-            return int.TryParse(directive.Substring("retry=".Length).Trim(), System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out int n) ? Math.Min(Math.Max(n, 0), 10) : 0;
+            return int.TryParse(directive.Substring("retry=".Length).Trim(), NumberStyles.None,
+                CultureInfo.InvariantCulture, out int n) ? Math.Min(Math.Max(n, 0), 10) : 0;
         }
 
-        public static void Remove(ShareLayout layout, int lane, JobFileName job) => AtomicFile.TryDelete(PathFor(layout, lane, job));
+        public static void Remove(IShareTransport share, int lane, JobFileName job) => share.TryDelete(AddressOf(lane, job));
     }
 }

@@ -13,31 +13,33 @@ namespace Outpost.Core.Responding
     {
         private static readonly TimeSpan InboxTempAge = TimeSpan.FromMinutes(10);
 
-        public static void RemoveStaleTempFiles(ShareLayout layout, int laneCount)
+        public static void RemoveStaleTempFiles(IResponderTransport share, int laneCount)
         {
             DateTime now = DateTime.UtcNow;
-            DeleteTemps(layout.Inbox, _ => true); // dispatch.txt temps: only the responder writes them
+            DeleteTemps(share, ShareArea.Inbox, 0, _ => true); // dispatch.txt temps: only the responder writes them
             for (int lane = 1; lane <= laneCount; lane++)
             {
-                DeleteTemps(layout.OutboxLane(lane), _ => true);
-                DeleteTemps(layout.LogLane(lane), _ => true);
-                DeleteTemps(layout.InboxLane(lane), file =>
-                    Path.GetFileName(file).StartsWith(Wire.StatusFile + ".", StringComparison.Ordinal) ||
-                    Path.GetFileName(file).Contains(RunClaim.Suffix + ".") ||
-                    now - File.GetLastWriteTimeUtc(file) > InboxTempAge);
+                DeleteTemps(share, ShareArea.Outbox, lane, _ => true);
+                DeleteTemps(share, ShareArea.Log, lane, _ => true);
+                DeleteTemps(share, ShareArea.Inbox, lane, address =>
+                    address.Name.StartsWith(Wire.StatusFile + ".", StringComparison.Ordinal) ||
+                    address.Name.Contains(RunClaim.Suffix + ".") ||
+                    now - (share.LastWriteUtc(address) ?? now) > InboxTempAge);
             }
         }
 
-        private static void DeleteTemps(string folder, Func<string, bool> mayDelete)
+        private static void DeleteTemps(IResponderTransport share, ShareArea area, int lane, Func<ShareAddress, bool> mayDelete)
         {
-            string[] files;
-            try { files = Directory.GetFiles(folder); }
-            catch (IOException) { return; }
-            catch (UnauthorizedAccessException) { return; }
-            foreach (string file in files)
+            try
             {
-                if (JobFileName.IsTemporary(Path.GetFileName(file)) && mayDelete(file)) AtomicFile.TryDelete(file);
+                foreach (var entry in share.List(area, lane))
+                {
+                    if (entry.Kind != EntryKind.File || !ShareAddress.IsSafeName(entry.Name) || !JobFileName.IsTemporary(entry.Name)) continue;
+                    var address = ShareAddress.In(area, lane, entry.Name);
+                    if (mayDelete(address)) share.TryDelete(address);
+                }
             }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { } // a refused (linked) folder is left alone
         }
     }
 }

@@ -12,8 +12,6 @@ namespace Outpost.Core.Transport
     /// </summary>
     public static class AtomicFile
     {
-        private static readonly int[] WindowsRetryDelaysMs = { 10, 50, 250 };
-
         // File.Move(string, string, bool) exists on .NET Core 3+ but not in netstandard2.0's surface.
         private static readonly MethodInfo? MoveWithOverwrite =
             typeof(File).GetMethod("Move", new[] { typeof(string), typeof(string), typeof(bool) });
@@ -73,22 +71,34 @@ namespace Outpost.Core.Transport
             return temp;
         }
 
+        /// <summary>
+        /// Backoff for the transient sharing errors Windows gives while another process holds the file:
+        /// a reader, and for longer an antivirus scan or a backup agent. About 7.5 s in all, so a held
+        /// file delays a result instead of losing it.
+        /// </summary>
+        internal static readonly int[] WindowsRetryDelaysMs = { 10, 50, 100, 250, 500, 1000, 2000, 3500 };
+
         /// <summary>A rename that retries the transient sharing errors Windows gives while another process reads.</summary>
-        public static void Rename(string source, string destination, bool overwrite)
+        public static void Rename(string source, string destination, bool overwrite) =>
+            Rename(source, destination, overwrite, RenameOnce, IsWindows ? WindowsRetryDelaysMs : Array.Empty<int>(), Thread.Sleep);
+
+        /// <summary>The retry loop, with the rename and the sleep as seams so the policy is tested on any OS.</summary>
+        internal static void Rename(string source, string destination, bool overwrite, Action<string, string, bool> renameOnce,
+            int[] delaysMs, Action<int> sleep)
         {
             for (int attempt = 0; ; attempt++)
             {
                 try
                 {
-                    RenameOnce(source, destination, overwrite);
+                    renameOnce(source, destination, overwrite);
                     return;
                 }
                 catch (Exception e) when ((e is UnauthorizedAccessException || e is IOException) &&
                                           !(e is FileNotFoundException) && !(e is DirectoryNotFoundException) &&
-                                          IsWindows && attempt < WindowsRetryDelaysMs.Length &&
+                                          attempt < delaysMs.Length &&
                                           !(overwrite == false && File.Exists(destination)))
                 {
-                    Thread.Sleep(WindowsRetryDelaysMs[attempt]);
+                    sleep(delaysMs[attempt]);
                 }
             }
         }
@@ -109,9 +119,27 @@ namespace Outpost.Core.Transport
                 }
                 return;
             }
-            // .NET Framework: Replace is the atomic swap when the destination exists.
-            if (File.Exists(destination)) File.Replace(source, destination, null, ignoreMetadataErrors: true);
-            else File.Move(source, destination);
+            ReplaceOrMove(source, destination, File.Exists, (s, d) => File.Replace(s, d, null, ignoreMetadataErrors: true), File.Move);
+        }
+
+        /// <summary>
+        /// .NET Framework: Replace is the atomic swap when the destination exists. When the destination is
+        /// deleted between the check and the swap (a submitter removing an old result), Replace throws
+        /// FileNotFoundException for the destination, and a plain move is then the right thing.
+        /// </summary>
+        internal static void ReplaceOrMove(string source, string destination, Func<string, bool> exists,
+            Action<string, string> replace, Action<string, string> move)
+        {
+            if (exists(destination))
+            {
+                try
+                {
+                    replace(source, destination);
+                    return;
+                }
+                catch (FileNotFoundException) when (exists(source) && !exists(destination)) { }
+            }
+            move(source, destination);
         }
 
         private static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);

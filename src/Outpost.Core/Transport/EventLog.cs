@@ -14,10 +14,15 @@ namespace Outpost.Core.Transport
     /// </summary>
     public sealed class EventLog
     {
-        private readonly string _path;
+        private static readonly ShareAddress LogAddress = ShareAddress.Root(Wire.EventLogFile);
+
+        private readonly IResponderTransport _share;
         private readonly object _gate = new object();
 
-        public EventLog(string path) => _path = path;
+        /// <summary>The journal of the share at the folder holding <paramref name="path"/> (outpost.log).</summary>
+        public EventLog(string path) : this(new FileShareTransport(Path.GetDirectoryName(Path.GetFullPath(path))!)) { }
+
+        public EventLog(IResponderTransport share) => _share = share;
 
         public static string FormatLine(DateTime utc, string level, int? lane, string? stem, string message,
             IEnumerable<KeyValuePair<string, string>>? fields)
@@ -43,17 +48,36 @@ namespace Outpost.Core.Transport
             byte[] bytes = Encoding.UTF8.GetBytes(line);
             lock (_gate)
             {
-                try
-                {
-                    using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-                    stream.Write(bytes, 0, bytes.Length);
-                }
+                // Through the transport: never through a link planted as outpost.log, never into a FIFO.
+                try { _share.Append(LogAddress, bytes); }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
             }
         }
 
-        private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");
+        /// <summary>One line, with every control character (line breaks, ESC, NUL) shown as \xNN.</summary>
+        private static string OneLine(string text) => Escape(text, shell: false);
+
+        /// <summary>
+        /// A name read from the share, as it may appear in a log line: control characters and shell
+        /// metacharacters shown as \xNN, so no log line carries a runnable command or a terminal sequence,
+        /// whatever file a hostile share lured the journal into.
+        /// </summary>
+        public static string EscapeName(string name) => Escape(name, shell: true);
+
+        private const string ShellMetacharacters = ";&|`$<>(){}[]*?!~#'\"\\";
+
+        private static string Escape(string text, bool shell)
+        {
+            var escaped = new StringBuilder(text.Length);
+            foreach (char c in text)
+            {
+                if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == '\u2028' || c == '\u2029' || (shell && ShellMetacharacters.IndexOf(c) >= 0))
+                    escaped.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                else escaped.Append(c);
+            }
+            return escaped.ToString();
+        }
 
         /// <summary>Go's logger quotes values with spaces or quotes; plain values stay bare.</summary>
         private static string QuoteIfNeeded(string value)
@@ -69,7 +93,10 @@ namespace Outpost.Core.Transport
                     case '\n': quoted.Append("\\n"); break;
                     case '\r': quoted.Append("\\r"); break;
                     case '\t': quoted.Append("\\t"); break;
-                    default: quoted.Append(c); break;
+                    default:
+                        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) quoted.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                        else quoted.Append(c);
+                        break;
                 }
             }
             return quoted.Append('"').ToString();

@@ -1,22 +1,23 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using Outpost.Core.Protocol;
 
 namespace Outpost.Core.Transport
 {
     /// <summary>
     /// Lists a lane's pending jobs in dispatch (stem) order, skipping what v1 skips: folders,
-    /// status.txt, temp files, names that are not <c>&lt;stem&gt;.&lt;ext&gt;</c>. Links are skipped too:
-    /// a job must be a regular file inside the share, never a pointer out of it.
+    /// status.txt, temp files, names that are not <c>&lt;stem&gt;.&lt;ext&gt;</c>. Links, FIFOs, sockets and
+    /// devices are refused too: a job must be a regular file inside the share, never a pointer out of it
+    /// nor something that blocks whoever opens it.
     /// </summary>
     public sealed class InboxScanner
     {
-        private readonly ShareLayout _layout;
+        private readonly IShareTransport _share;
         private readonly HashSet<string> _reported = new HashSet<string>(StringComparer.Ordinal);
 
-        public InboxScanner(ShareLayout layout) => _layout = layout;
+        public InboxScanner(ShareLayout layout) : this(new FileShareTransport(layout)) { }
+
+        public InboxScanner(IShareTransport share) => _share = share;
 
         /// <summary>Called once per refused name (not on every scan) so a hostile file costs one log line.</summary>
         public Action<int, string, string>? Refused { get; set; }
@@ -24,27 +25,24 @@ namespace Outpost.Core.Transport
         public IReadOnlyList<JobFileName> List(int lane)
         {
             var jobs = new List<JobFileName>();
-            var dir = new DirectoryInfo(_layout.InboxLane(lane));
-            IEnumerable<FileSystemInfo> entries;
-            try { entries = dir.EnumerateFileSystemInfos(); }
-            catch (DirectoryNotFoundException) { return jobs; }
-            foreach (var entry in entries)
+            foreach (var entry in _share.List(ShareArea.Inbox, lane))
             {
                 string name = entry.Name;
-                if (name == Wire.StatusFile || JobFileName.IsTemporary(name)) continue;
-                FileAttributes attributes;
-                try { attributes = entry.Attributes; }
-                catch (IOException) { continue; } // vanished between listing and looking
-                if ((attributes & FileAttributes.Directory) != 0) continue;
-                if (!JobFileName.TryParse(name, out var job))
+                if (name == Wire.StatusFile || JobFileName.IsTemporary(name) || entry.Kind == EntryKind.Directory) continue;
+                if (!ShareAddress.IsSafeName(name) || !JobFileName.TryParse(name, out var job))
                 {
                     // A sidecar (<stem>.<ext>.<more>) is ours to keep beside a job, not a refusal.
                     if (!IsSidecar(name)) ReportOnce(lane, name, "not a <stem>.<ext> job file name");
                     continue;
                 }
-                if ((attributes & FileAttributes.ReparsePoint) != 0)
+                if (entry.Kind == EntryKind.Link)
                 {
                     ReportOnce(lane, name, "a link, not a regular file");
+                    continue;
+                }
+                if (entry.Kind == EntryKind.Special)
+                {
+                    ReportOnce(lane, name, "a FIFO, socket or device, not a regular file");
                     continue;
                 }
                 jobs.Add(job!);
@@ -56,7 +54,7 @@ namespace Outpost.Core.Transport
         private static bool IsSidecar(string name)
         {
             int first = name.IndexOf('.');
-            return first > 0 && Stem.TryParse(name.Substring(0, first), out _) && name.IndexOf('.', first + 1) > 0;
+            return first > 0 && ShareAddress.IsSafeName(name) && Stem.TryParse(name.Substring(0, first), out _) && name.IndexOf('.', first + 1) > 0;
         }
 
         private void ReportOnce(int lane, string name, string why)

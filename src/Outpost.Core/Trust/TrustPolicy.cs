@@ -28,7 +28,13 @@ namespace Outpost.Core.Trust
         public bool IsActive => RequireSignature || TrustedKeys.Count > 0;
 
         /// <summary>Null when the job may run; otherwise why not (for its stderr and the log).</summary>
-        public string? Check(JobFileName job, int lane, byte[] content, byte[]? signatureFile, DateTime nowUtc)
+        /// <param name="responderName">This responder's name: a signature must name it as its target.</param>
+        /// <param name="retrying">
+        /// The responder's own record says it started this job before and the job asked to be retried
+        /// (# retry=N): its stem is already in the ledger, and that is not a replay.
+        /// </param>
+        public string? Check(JobFileName job, int lane, byte[] content, byte[]? signatureFile, DateTime nowUtc,
+            string responderName = "", bool retrying = false)
         {
             if (signatureFile == null)
                 return RequireSignature ? "refused: this responder runs only signed jobs (require_signature), and this job has no signature" : null;
@@ -46,11 +52,15 @@ namespace Outpost.Core.Trust
                 return "refused: the job's content does not match its signature (tampered)";
             if (!key.Verify(signature.Payload(), signature.Signature))
                 return "refused: the signature does not verify";
+            if (signature.Target.Length == 0)
+                return "refused: the signature names no target (made by an older Outpost): it could be replayed on any share; sign it again";
+            if (!string.Equals(signature.Target, responderName, StringComparison.Ordinal))
+                return $"refused: the job was signed for the responder \"{signature.Target}\", not for this one (\"{responderName}\"): a job copied from another share";
             if (nowUtc - signature.SignedAt > Window)
                 return $"refused: the signature is older than {Window.TotalHours:0.#} h (expired)";
             if (signature.SignedAt - nowUtc > TimeSpan.FromMinutes(5))
                 return "refused: the signature is dated in the future (check the clocks)";
-            if (!Remember(job.Stem.Text)) return "refused: this stem was already run once (a replayed job)";
+            if (!Remember(job.Stem.Text) && !retrying) return "refused: this stem was already run once (a replayed job)";
             return null;
         }
 
@@ -78,11 +88,19 @@ namespace Outpost.Core.Trust
             return seen;
         }
 
-        /// <summary>The ledger for one share, under the user's state folder (outside the share).</summary>
-        public static string DefaultLedgerPath(string shareRoot)
+        /// <summary>
+        /// The ledger for one share, under the user's state folder (outside the share), keyed by the share's
+        /// resolved path: a trailing slash, a relative path or a link to the same folder is the same share.
+        /// </summary>
+        public static string DefaultLedgerPath(string shareRoot) => StatePath("seen-", shareRoot);
+
+        /// <summary>A per-share file in the user's state folder, named by a hash of the resolved share path.</summary>
+        public static string StatePath(string prefix, string shareRoot)
         {
             string folder = Path.Combine(Config.ConfigPaths.ConfigFolder(), "state");
-            return Path.Combine(folder, "seen-" + JobSignature.Sha256Hex(Encoding.UTF8.GetBytes(Path.GetFullPath(shareRoot))).Substring(0, 16) + ".txt");
+            string key = Transport.NativeFiles.ResolvePath(shareRoot);
+            if (Transport.NativeFiles.IsWindows) key = key.ToUpperInvariant(); // one folder, however it is spelt
+            return Path.Combine(folder, prefix + JobSignature.Sha256Hex(Encoding.UTF8.GetBytes(key)).Substring(0, 16) + ".txt");
         }
     }
 }

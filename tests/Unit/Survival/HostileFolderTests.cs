@@ -34,14 +34,15 @@ namespace Outpost.Tests.Survival
 
             var good = responder.RunJob("echo fine\n");
             Assert.Equal("fine\n", responder.Stdout(good));
-            // The FIFO was not opened (that would block the lane): it ran as an empty script.
-            var fifo = responder.Target.Wait(responder.Target.GetJob(1, stem), TimeSpan.FromSeconds(30));
-            Assert.Equal(0, fifo.Result!.ExitCode);
+            // The FIFO was neither opened (that would block the lane) nor run: it is refused and left alone.
+            Assert.DoesNotContain(responder.Target.GetJobs(), j => j.Stem == stem);
+            Assert.True(File.Exists(Path.Combine(inbox, stem + ".sh")));
             // The link was never followed: nothing ran it and it is still where it was planted.
             Assert.DoesNotContain(responder.Target.GetJobs(), j => j.Label == "link" && j.IsFinished);
             string log = File.ReadAllText(Path.Combine(responder.SharePath, "outpost.log"));
             Assert.Single(Regex("refused not a stem\\.sh").Matches(log));
             Assert.Contains("a link, not a regular file", log);
+            Assert.Contains("a FIFO, socket or device, not a regular file", log);
             Assert.Contains("20261121_215348_772161-UPPER.sh", log);
             Assert.False(responder.Run.IsCompleted, "the responder is still serving");
         }

@@ -85,7 +85,7 @@ namespace Outpost.Tests.Survival
         {
             string job = Path.Combine(responder.SharePath, "inbox", "1", stem + ".sh");
             byte[] content = Encoding.UTF8.GetBytes(script);
-            Outpost.Core.Transport.AtomicFile.Write(job + ".sig", JobSignature.Create(Mine, stem, 1, "sh", content, signedAt).ToKeyValues().ToBytes());
+            Outpost.Core.Transport.AtomicFile.Write(job + ".sig", JobSignature.Create(Mine, stem, 1, "sh", content, signedAt, "test-responder").ToKeyValues().ToBytes());
             Outpost.Core.Transport.AtomicFile.Write(job, content);
         }
 
