@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Outpost.Core.Client;
 using Outpost.Core.Protocol;
+using Outpost.Core.Transport;
 
 namespace Outpost.Core.Remoting
 {
@@ -12,7 +13,8 @@ namespace Outpost.Core.Remoting
     /// Reads a job's stdout while it runs. An Outpost responder streams stdout into
     /// <c>outbox/&lt;N&gt;/&lt;stem&gt;.stdout.&lt;random&gt;.tmp</c> and renames it when the job ends; reading that file
     /// as it grows gives output before the job finishes (a v1 responder writes stdout only at the end,
-    /// and then everything arrives at once). The handle stays valid across the rename.
+    /// and then everything arrives at once). The handle stays valid across the rename. Every look at the
+    /// share goes through the target's transport, so a link or FIFO planted as that file is never read.
     /// </summary>
     public static class LiveOutput
     {
@@ -24,33 +26,33 @@ namespace Outpost.Core.Remoting
         {
             DateTime lastCheck = DateTime.MinValue;
             var buffer = new byte[64 * 1024];
-            string outbox = target.Layout.OutboxLane(job.Lane);
-            string finalPath = target.Layout.StdoutFile(job.Lane, job.Stem);
-            string resultPath = target.Layout.ResultFile(job.Lane, job.Stem);
+            var share = target.Share;
+            var finalStdout = ResultReader.StdoutAddress(job.Lane, job.Stem);
+            var result = ResultReader.ResultAddress(job.Lane, job.Stem);
             DateTime started = DateTime.UtcNow;
-            FileStream? stream = null;
+            Stream? stream = null;
             try
             {
                 while (true)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    bool finished = File.Exists(resultPath);
+                    bool finished = share.KindOf(result) != EntryKind.Missing;
                     if (stream == null)
                     {
-                        string? path = finished ? finalPath : FindTemp(outbox, job.Stem);
-                        if (path != null) stream = TryOpen(path);
+                        var address = finished ? finalStdout : FindTemp(share, job);
+                        if (address != null) stream = TryOpen(share, address.Value);
                     }
                     if (stream != null)
                     {
                         int read;
                         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) onBytes(buffer, 0, read);
                     }
-                    if (finished && (stream != null || !File.Exists(finalPath)))
+                    if (finished && (stream != null || share.KindOf(finalStdout) == EntryKind.Missing))
                     {
                         if (stream != null) { int read; while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) onBytes(buffer, 0, read); }
                         return target.GetJob(job.Lane, job.Stem);
                     }
-                    if (!Directory.Exists(target.Path))
+                    if (!share.IsAvailable())
                         throw new OutpostException("ShareUnavailable", OutpostErrorKind.ConnectionError,
                             $"the shared folder {target.Path} went away while waiting for {job.Stem}", job);
                     if (timeout.HasValue && DateTime.UtcNow - started > timeout.Value)
@@ -72,15 +74,23 @@ namespace Outpost.Core.Remoting
             }
         }
 
-        private static string? FindTemp(string outbox, string stem)
+        /// <summary>The responder's growing stdout file (<c>&lt;stem&gt;.stdout.&lt;random&gt;.tmp</c>), a regular file only.</summary>
+        private static ShareAddress? FindTemp(ISubmitterTransport share, OutpostJob job)
         {
-            try { return Directory.GetFiles(outbox, stem + Wire.StdoutExtension + ".*" + Wire.TempSuffix).FirstOrDefault(); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return null; }
+            string prefix = job.Stem + Wire.StdoutExtension + ".";
+            try
+            {
+                foreach (var entry in share.List(ShareArea.Outbox, job.Lane))
+                    if (entry.Kind == EntryKind.File && entry.Name.StartsWith(prefix, StringComparison.Ordinal) && entry.Name.EndsWith(Wire.TempSuffix, StringComparison.Ordinal))
+                        return ShareAddress.In(ShareArea.Outbox, job.Lane, entry.Name);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+            return null;
         }
 
-        private static FileStream? TryOpen(string path)
+        private static Stream? TryOpen(ISubmitterTransport share, ShareAddress address)
         {
-            try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024); }
+            try { return share.OpenRead(address); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return null; }
         }
     }
