@@ -1,7 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Reflection;
-using System.Threading;
 
 namespace Outpost.PowerShell
 {
@@ -9,15 +7,9 @@ namespace Outpost.PowerShell
     /// What the Invoke-OutpostCommand parent and child jobs share. Kept apart from the other Outpost job
     /// types on purpose: these follow Invoke-Command -AsJob's parent/child model and nothing else.
     /// </summary>
-    public abstract class OutpostInvokeJobBase : Job2
+    public abstract class OutpostInvokeJobBase : OutpostJob2
     {
-        private static readonly MethodInfo? SetStateWithReason = typeof(Job2).GetMethod("SetJobState",
-            BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, new[] { typeof(JobState), typeof(Exception) }, null);
-
-        protected OutpostInvokeJobBase(string command, string? name, string typeName) : base(command, name)
-        {
-            PSJobTypeName = typeName;
-        }
+        protected OutpostInvokeJobBase(string command, string? name, string typeName) : base(command, name, typeName) { }
 
         /// <summary>
         /// A finished state with JobStateInfo.Reason, as every PowerShell job gives it; the reference
@@ -25,20 +17,10 @@ namespace Outpost.PowerShell
         /// </summary>
         protected void SetFinalState(JobState state, Exception? reason)
         {
-            if (reason != null && SetStateWithReason != null)
-            {
-                try
-                {
-                    SetStateWithReason.Invoke(this, new object[] { state, reason });
-                    return;
-                }
-                catch (TargetInvocationException) { }
-            }
-            SetJobState(state);
+            if (reason == null || !TrySetStateWithReason(state, reason)) SetJobState(state);
         }
 
-        internal static bool IsFinished(JobState state) =>
-            state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped;
+        internal static bool IsFinished(JobState state) => IsFinishedState(state);
 
         public override void StartJobAsync()
         {
@@ -46,30 +28,6 @@ namespace Outpost.PowerShell
             OnStartJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
         }
 
-        public override void StopJob() => StopJob(false, null);
-
-        public override void StopJobAsync() => StopJobAsync(false, null);
-
-        /// <summary>Stop-Job waits for StopJobCompleted, so it is always raised.</summary>
-        public override void StopJobAsync(bool force, string? reason) =>
-            ThreadPool.QueueUserWorkItem(_ =>
-            {
-                Exception? error = null;
-                try { StopJob(force, reason); }
-                catch (Exception e) { error = e; }
-                OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(error, false, null));
-            });
-
-        public override void SuspendJob() => throw NotSupported();
-        public override void SuspendJobAsync() => throw NotSupported();
-        public override void SuspendJob(bool force, string? reason) => throw NotSupported();
-        public override void SuspendJobAsync(bool force, string? reason) => throw NotSupported();
-        public override void ResumeJob() => throw NotSupported();
-        public override void ResumeJobAsync() => throw NotSupported();
-        public override void UnblockJob() => throw NotSupported();
-        public override void UnblockJobAsync() => throw NotSupported();
-
-        private static NotSupportedException NotSupported() =>
-            new NotSupportedException("Invoke-OutpostCommand jobs cannot be suspended, resumed or unblocked; Stop-Job cancels them");
+        protected override string InsteadOfSuspending => "Stop-Job cancels them";
     }
 }

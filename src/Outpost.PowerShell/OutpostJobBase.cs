@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Reflection;
 using System.Threading;
 using Outpost.Core;
 using Outpost.Core.Client;
@@ -13,21 +12,13 @@ namespace Outpost.PowerShell
     /// and one stop path (Stop-Job → <see cref="RequestStop"/> → the work calls <see cref="Finish"/>).
     /// Outpost jobs cannot be suspended or blocked, so those operations say so instead of pretending.
     /// </summary>
-    public abstract class OutpostJobBase : Job2
+    public abstract class OutpostJobBase : OutpostJob2
     {
-        // Job.SetJobState(state, reason) is internal in every PowerShell (5.1 and 7), yet it is the only way
-        // to fill JobStateInfo.Reason, which Get-Job, Wait-Job and scripts read. Without it: state only.
-        private static readonly MethodInfo? SetJobStateWithReason = typeof(Job).GetMethod("SetJobState",
-            BindingFlags.Instance | BindingFlags.NonPublic, null, new[] { typeof(JobState), typeof(Exception) }, null);
-
         private readonly ManualResetEventSlim _finished = new ManualResetEventSlim(false);
         private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
         private volatile bool _stopRequested;
 
-        protected OutpostJobBase(string command, string name, string typeName) : base(command, name)
-        {
-            PSJobTypeName = typeName;
-        }
+        protected OutpostJobBase(string command, string name, string typeName) : base(command, name, typeName) { }
 
         public override bool HasMoreData =>
             Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0 || Debug.Count > 0
@@ -76,20 +67,6 @@ namespace Outpost.PowerShell
         /// <summary>Begins the job's work on a background thread.</summary>
         public abstract void Start();
 
-        public override void StopJob() => StopJob(false, null);
-
-        public override void StopJobAsync() => StopJobAsync(false, null);
-
-        /// <summary>Stop-Job calls this and waits for StopJobCompleted, so it must always be raised.</summary>
-        public override void StopJobAsync(bool force, string? reason) =>
-            ThreadPool.QueueUserWorkItem(_ =>
-            {
-                Exception? error = null;
-                try { StopJob(force, reason); }
-                catch (Exception e) { error = e; }
-                OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(error, false, null));
-            });
-
         public override void StopJob(bool force, string? reason)
         {
             if (IsFinishedState(JobStateInfo.State)) return;
@@ -109,8 +86,7 @@ namespace Outpost.PowerShell
         /// </summary>
         protected void Finish(JobState state, Exception? reason = null)
         {
-            if (reason != null && SetJobStateWithReason != null) SetJobStateWithReason.Invoke(this, new object[] { state, reason });
-            else
+            if (reason == null || !TrySetStateWithReason(state, reason))
             {
                 if (reason != null && state == JobState.Failed && !Reported(reason))
                     Error.Add(ErrorCategories.Record(reason, "OutpostJobFailed", Name));
@@ -129,20 +105,7 @@ namespace Outpost.PowerShell
             return false;
         }
 
-        protected static bool IsFinishedState(JobState state) =>
-            state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped;
-
-        public override void SuspendJob() => throw NotSupported("suspended");
-        public override void SuspendJobAsync() => throw NotSupported("suspended");
-        public override void SuspendJob(bool force, string? reason) => throw NotSupported("suspended");
-        public override void SuspendJobAsync(bool force, string? reason) => throw NotSupported("suspended");
-        public override void ResumeJob() => throw NotSupported("resumed");
-        public override void ResumeJobAsync() => throw NotSupported("resumed");
-        public override void UnblockJob() => throw NotSupported("unblocked");
-        public override void UnblockJobAsync() => throw NotSupported("unblocked");
-
-        private NotSupportedException NotSupported(string what) =>
-            new NotSupportedException($"{PSJobTypeName} jobs cannot be {what}; use Suspend-OutpostResponder to pause a responder");
+        protected override string InsteadOfSuspending => "use Suspend-OutpostResponder to pause a responder";
 
         protected override void Dispose(bool disposing)
         {
