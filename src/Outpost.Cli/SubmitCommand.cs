@@ -82,6 +82,7 @@ namespace Outpost.Cli
                     stdout = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stdout)),
                     stderr = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stderr)),
                     stdout_truncated = result.StdoutTruncated, stderr_truncated = result.StderrTruncated,
+                    truncated_reason = result.TruncatedReason,
                 }));
                 return result.ExitCode;
             }
@@ -92,6 +93,8 @@ namespace Outpost.Cli
             using (var stderr = Console.OpenStandardError())
             using (var output = target.OpenOutput(finished, OutputStreamKind.Stderr))
                 output.CopyTo(stderr);
+            if (result.TruncatedReason.Length > 0)
+                Console.Error.WriteLine("outpost submit: the output is truncated: " + result.TruncatedReason);
             return result.ExitCode;
         }
 

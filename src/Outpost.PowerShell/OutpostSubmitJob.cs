@@ -49,6 +49,7 @@ namespace Outpost.PowerShell
                     foreach (string line in OutputText.ReadLines(stderr, new System.Text.UTF8Encoding(false)))
                         Error.Add(StderrRecord.For(line, done.Stem));
                 var result = done.Result!;
+                if (result.TruncatedReason.Length > 0) Warning.Add(new WarningRecord($"job {done.Stem}: the output is truncated: {result.TruncatedReason}"));
                 if (StopRequested && result.Cancelled) Finish(JobState.Stopped);
                 else if (result.Succeeded) Finish(JobState.Completed);
                 else Fail(new OutpostException(

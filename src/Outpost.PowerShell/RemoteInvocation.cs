@@ -257,6 +257,7 @@ namespace Outpost.PowerShell
             if (stderr.Length > 0)
                 foreach (string line in stderr.Split('\n'))
                     streams.Error(new ErrorRecord(new RemoteException(line.TrimEnd('\r')), "OutpostJobStderr", ErrorCategory.NotSpecified, Origin.TargetName));
+            if (result.TruncatedReason.Length > 0) streams.Warning($"job {job.Stem}: the output is truncated: {result.TruncatedReason}");
             Exception? reason = null;
             string id = "";
             var category = ErrorCategory.NotSpecified;

@@ -20,6 +20,8 @@ namespace Outpost.Core.Client
         public long StderrBytes { get; set; }
         public bool StdoutTruncated { get; set; }
         public bool StderrTruncated { get; set; }
+        /// <summary>Why output was cut short other than the cap (the share filled up, say); empty otherwise.</summary>
+        public string TruncatedReason { get; set; } = "";
         public string StdoutPath { get; set; } = "";
         public string StderrPath { get; set; } = "";
         public bool Succeeded => ExitCode == 0 && !TimedOut && !Cancelled;
@@ -39,6 +41,7 @@ namespace Outpost.Core.Client
             StderrBytes = result.StderrBytes,
             StdoutTruncated = result.StdoutTruncated,
             StderrTruncated = result.StderrTruncated,
+            TruncatedReason = result.TruncatedReason,
             StdoutPath = stdoutPath,
             StderrPath = stderrPath,
         };

@@ -30,5 +30,7 @@ namespace Outpost.Core.Dispatch
         public long StderrBytes { get; set; }
         public bool StdoutTruncated { get; set; }
         public bool StderrTruncated { get; set; }
+        /// <summary>Why output was cut short other than the cap (the share stopped taking it: full, say); null when it was not.</summary>
+        public string? TruncatedReason { get; set; }
     }
 }

@@ -19,6 +19,8 @@ namespace Outpost.Core.Dispatch
         public long Cap { get; }
         public long BytesWritten { get; private set; }
         public bool Truncated { get; private set; }
+        /// <summary>Why the file stopped taking output before the job ended (the share is full, say); null when it did not.</summary>
+        public string? WriteFailure { get; private set; }
 
         public async Task CopyAsync(Stream source, string path, CancellationToken cancel)
         {
@@ -33,18 +35,37 @@ namespace Outpost.Core.Dispatch
                     if (read == 0) break;
                     long room = Cap - BytesWritten;
                     int keep = (int)Math.Min(room, read);
-                    if (keep > 0)
-                    {
-                        file.Write(buffer, 0, keep);
-                        BytesWritten += keep;
-                    }
-                    if (keep < read) Truncated = true;
+                    if (keep > 0 && WriteFailure is null) Keep(file, buffer, keep);
+                    if (keep < read || WriteFailure != null) Truncated = true;
                 }
             }
             catch (OperationCanceledException) { }
             catch (IOException) { } // the pipe broke because the tree was killed: keep what arrived
             catch (ObjectDisposedException) { }
-            if (BytesWritten > 0) file.Flush(flushToDisk: true); // an empty file has nothing to lose
+            try
+            {
+                if (BytesWritten > 0) file.Flush(flushToDisk: true); // an empty file has nothing to lose
+            }
+            catch (IOException e) { WriteFailure ??= Transport.ShareErrors.Describe(e); }
+        }
+
+        /// <summary>
+        /// Writes one chunk. When the file system refuses (full, quota), the capture stops writing and
+        /// keeps reading: the job never blocks on a full pipe, and what reached the file is kept.
+        /// </summary>
+        private void Keep(FileStream file, byte[] buffer, int count)
+        {
+            try
+            {
+                file.Write(buffer, 0, count);
+                BytesWritten += count;
+            }
+            catch (IOException e)
+            {
+                WriteFailure = Transport.ShareErrors.Describe(e);
+                try { BytesWritten = file.Length; } // a partial write may have landed
+                catch (IOException) { }
+            }
         }
 
         /// <summary>
@@ -71,10 +92,19 @@ namespace Outpost.Core.Dispatch
         public static void AppendNote(string path, string text, OutputCapture capture)
         {
             byte[] bytes = new System.Text.UTF8Encoding(false).GetBytes(text);
-            using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            file.Write(bytes, 0, bytes.Length);
-            file.Flush(flushToDisk: true);
-            capture.BytesWritten += bytes.Length;
+            try
+            {
+                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+                file.Write(bytes, 0, bytes.Length);
+                file.Flush(flushToDisk: true);
+                capture.BytesWritten += bytes.Length;
+            }
+            catch (IOException e)
+            {
+                // A full share: the note is lost, the result still says why the output stopped.
+                capture.WriteFailure ??= Transport.ShareErrors.Describe(e);
+                capture.Truncated = true;
+            }
         }
     }
 }

@@ -137,6 +137,8 @@ namespace Outpost.Core.Dispatch
             outcome.StderrBytes = stderr.BytesWritten;
             outcome.StdoutTruncated = stdout.Truncated;
             outcome.StderrTruncated = stderr.Truncated;
+            if ((stdout.WriteFailure ?? stderr.WriteFailure) is string failure)
+                outcome.TruncatedReason = "the share stopped taking the output while the job ran: " + failure.Trim();
         }
 
         private static void WriteScript(string path, byte[] content)

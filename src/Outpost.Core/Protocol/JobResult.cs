@@ -18,6 +18,11 @@ namespace Outpost.Core.Protocol
         public long StderrBytes { get; set; }
         public bool StdoutTruncated { get; set; }
         public bool StderrTruncated { get; set; }
+        /// <summary>
+        /// Additive (<c>truncated_reason</c>, written only when set): why output was cut short other than
+        /// the cap, e.g. the share filled up. A v1 peer ignores it and still sees the truncated flags.
+        /// </summary>
+        public string TruncatedReason { get; set; } = "";
 
         /// <summary>The keys, in the order v1 writes them; all are always present.</summary>
         public static readonly string[] Keys =
@@ -26,7 +31,14 @@ namespace Outpost.Core.Protocol
             "stdout_bytes", "stderr_bytes", "stdout_truncated", "stderr_truncated",
         };
 
-        public KeyValueFile ToKeyValues() => new KeyValueFile()
+        public KeyValueFile ToKeyValues()
+        {
+            var kv = V1KeyValues();
+            if (TruncatedReason.Length > 0) kv.Add("truncated_reason", TruncatedReason.Replace('\r', ' ').Replace('\n', ' '));
+            return kv;
+        }
+
+        private KeyValueFile V1KeyValues() => new KeyValueFile()
             .Add("stem", Stem)
             .Add("lane", WireValues.Int(Lane))
             .Add("ext", Extension)
@@ -56,6 +68,7 @@ namespace Outpost.Core.Protocol
             StderrBytes = WireValues.ParseLong(kv["stderr_bytes"]),
             StdoutTruncated = WireValues.ParseFlag(kv["stdout_truncated"]),
             StderrTruncated = WireValues.ParseFlag(kv["stderr_truncated"]),
+            TruncatedReason = kv["truncated_reason"] ?? "",
         };
 
         public static JobResult Parse(byte[] bytes, string? source = null) => FromKeyValues(KeyValueFile.Parse(bytes, source));

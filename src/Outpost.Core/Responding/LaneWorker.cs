@@ -154,7 +154,7 @@ namespace Outpost.Core.Responding
             }
             _lastActivity = DateTime.UtcNow;
             int queued = _pending.Count;
-            await HandleAsync(_pending.Dequeue(), queued, interrupt).ConfigureAwait(false);
+            await HandleAsync(_pending.Dequeue(), queued, stop, interrupt).ConfigureAwait(false);
         }
 
         private async Task SleepAsync(CancellationToken stop)
@@ -168,7 +168,7 @@ namespace Outpost.Core.Responding
         }
 
         /// <summary>The job pipeline: each step either passes the job on or finishes it (result and archive).</summary>
-        private async Task HandleAsync(JobFileName job, int queued, CancellationToken interrupt)
+        private async Task HandleAsync(JobFileName job, int queued, CancellationToken stop, CancellationToken interrupt)
         {
             int? attempt = Recover(job);
             if (attempt is null) return;
@@ -180,7 +180,7 @@ namespace Outpost.Core.Responding
             _journal.JobStarted(_lane, job.Stem.Text);
             var staged = new StagedOutput(_share, _lane, job.Stem.Text);
             DispatchOutcome outcome = await RunAsync(job, content, staged, queued, interrupt).ConfigureAwait(false);
-            Publish(job, staged, outcome);
+            await PublishAsync(job, staged, outcome, stop).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -298,8 +298,51 @@ namespace Outpost.Core.Responding
             }
         }
 
-        /// <summary>Publish: .stdout, .stderr, then .result; archive the job; drop the run claim.</summary>
-        private void Publish(JobFileName job, StagedOutput staged, DispatchOutcome outcome)
+        private static readonly TimeSpan FirstPublishRetry = TimeSpan.FromMilliseconds(100);
+        private static readonly TimeSpan LastPublishRetry = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// Publish: .stdout, .stderr, then .result; drop the run claim; archive the job. A failure is
+        /// retried (backoff up to 5 s) until it works: a job that ran is answered, never left to be
+        /// reported "interrupted". On a full share the job's own output is given up, largest first, so a
+        /// result that says what happened fits. A stop ends the retries; the next start reports the job.
+        /// </summary>
+        private async Task PublishAsync(JobFileName job, StagedOutput staged, DispatchOutcome outcome, CancellationToken stop)
+        {
+            var result = ResultFor(job, outcome);
+            if (result.TruncatedReason.Length > 0) _journal.Warning(_lane, job.Stem.Text, "output truncated: " + result.TruncatedReason);
+            TimeSpan delay = FirstPublishRetry;
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    staged.PublishTo(_lane);
+                    _publisher.PublishResult(_lane, result);
+                    RunClaim.Remove(_share, _lane, job); // before the archive: see ArchiveIfAnswered
+                    _publisher.Archive(_lane, job);
+                    break;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    if (attempt == 1 || attempt % 20 == 0)
+                        _journal.Error(_lane, job.Stem.Text, $"could not publish the result (attempt {attempt}, retrying): {e.Message}");
+                    if (staged.Published && ShareErrors.IsOutOfSpace(e)) MakeRoom(job, result, ShareErrors.Describe(e));
+                    if (stop.IsCancellationRequested)
+                    {
+                        staged.Discard();
+                        _journal.Error(_lane, job.Stem.Text, "gave up publishing the result: the responder is stopping; its next start reports the job unfinished");
+                        return;
+                    }
+                    try { await Task.Delay(delay, stop).ConfigureAwait(false); }
+                    catch (OperationCanceledException) { }
+                    delay = delay + delay < LastPublishRetry ? delay + delay : LastPublishRetry;
+                }
+            }
+            _lastActivity = DateTime.UtcNow;
+            _journal.JobFinished(_lane, job.Stem.Text, result, outcome);
+        }
+
+        private JobResult ResultFor(JobFileName job, DispatchOutcome outcome)
         {
             var result = ResultPublisher.NewResult(_lane, job);
             result.ExitCode = outcome.ExitCode;
@@ -311,22 +354,26 @@ namespace Outpost.Core.Responding
             result.StderrBytes = outcome.StderrBytes;
             result.StdoutTruncated = outcome.StdoutTruncated;
             result.StderrTruncated = outcome.StderrTruncated;
-            try
-            {
-                _publisher.Publish(_lane, job, staged.Stdout, staged.Stderr, result);
-                RunClaim.Remove(_share, _lane, job); // before the archive: see ArchiveIfAnswered
-                _publisher.Archive(_lane, job);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                // The job stays in the inbox with its claim: the next pass reports it interrupted
-                // rather than running it twice.
-                staged.Discard();
-                _journal.Error(_lane, job.Stem.Text, "could not publish the result: " + e.Message);
-                return;
-            }
-            _lastActivity = DateTime.UtcNow;
-            _journal.JobFinished(_lane, job.Stem.Text, result, outcome);
+            result.TruncatedReason = outcome.TruncatedReason ?? "";
+            return result;
+        }
+
+        /// <summary>
+        /// The share is too full for the .result: empty this job's larger published output (then the
+        /// other), and say so in the result. Nothing else in the share is touched.
+        /// </summary>
+        private void MakeRoom(JobFileName job, JobResult result, string why)
+        {
+            bool stdout = result.StdoutBytes >= result.StderrBytes;
+            if ((stdout ? result.StdoutBytes : result.StderrBytes) <= 0) return;
+            string stem = job.Stem.Text;
+            try { _publisher.DropOutput(stdout ? ResultPublisher.StdoutAddress(_lane, stem) : ResultPublisher.StderrAddress(_lane, stem)); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return; }
+            if (stdout) { result.StdoutBytes = 0; result.StdoutTruncated = true; }
+            else { result.StderrBytes = 0; result.StderrTruncated = true; }
+            string dropped = $"the share is full ({why}): the job's {(stdout ? "stdout" : "stderr")} was dropped to make room for this result";
+            result.TruncatedReason = result.TruncatedReason.Length > 0 ? result.TruncatedReason + "; " + dropped : dropped;
+            _journal.Warning(_lane, stem, dropped);
         }
 
         private ShareAddress JobAddress(JobFileName job) => ShareAddress.In(ShareArea.Inbox, _lane, job.Name);
@@ -405,20 +452,35 @@ namespace Outpost.Core.Responding
     {
         private readonly IResponderTransport _share;
 
+        private readonly string _stem;
+        private bool _stdoutPublished;
+        private bool _stderrPublished;
+
         public StagedOutput(IResponderTransport share, int lane, string stem)
         {
             _share = share;
+            _stem = stem;
             Stdout = share.Stage(ResultPublisher.StdoutAddress(lane, stem));
             Stderr = share.Stage(ResultPublisher.StderrAddress(lane, stem));
         }
 
         public string Stdout { get; }
         public string Stderr { get; }
+        public bool Published => _stdoutPublished && _stderrPublished;
+
+        /// <summary>Moves whichever of the two is still staged into the outbox; safe to call again after a failure.</summary>
+        public void PublishTo(int lane)
+        {
+            if (!_stdoutPublished) _share.PublishStaged(Stdout, ResultPublisher.StdoutAddress(lane, _stem));
+            _stdoutPublished = true;
+            if (!_stderrPublished) _share.PublishStaged(Stderr, ResultPublisher.StderrAddress(lane, _stem));
+            _stderrPublished = true;
+        }
 
         public void Discard()
         {
-            _share.DiscardStaged(Stdout);
-            _share.DiscardStaged(Stderr);
+            if (!_stdoutPublished) _share.DiscardStaged(Stdout);
+            if (!_stderrPublished) _share.DiscardStaged(Stderr);
         }
     }
 }

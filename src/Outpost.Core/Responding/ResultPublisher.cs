@@ -31,13 +31,11 @@ namespace Outpost.Core.Responding
         public static ShareAddress StdoutAddress(int lane, string stem) => ShareAddress.In(ShareArea.Outbox, lane, stem + Wire.StdoutExtension);
         public static ShareAddress StderrAddress(int lane, string stem) => ShareAddress.In(ShareArea.Outbox, lane, stem + Wire.StderrExtension);
 
-        public void Publish(int lane, JobFileName job, string stdoutStaged, string stderrStaged, JobResult result)
-        {
-            string stem = job.Stem.Text;
-            _share.PublishStaged(stdoutStaged, StdoutAddress(lane, stem));
-            _share.PublishStaged(stderrStaged, StderrAddress(lane, stem));
-            WriteResult(lane, result);
-        }
+        /// <summary>The .result, once .stdout and .stderr are in place (see <see cref="StagedOutput.PublishTo"/>).</summary>
+        public void PublishResult(int lane, JobResult result) => WriteResult(lane, result);
+
+        /// <summary>Empties a published output file, giving its space back to a full share.</summary>
+        public void DropOutput(ShareAddress output) => _share.Write(output, Array.Empty<byte>(), durable: false);
 
         /// <summary>A result the responder makes without running anything (cancelled before dispatch, interrupted, refused).</summary>
         public JobResult PublishWithoutRunning(int lane, JobFileName job, int exitCode, bool cancelled, string stderrLine)

@@ -63,10 +63,18 @@ namespace Outpost.Core.Transport
         private static string WriteTemp(string path, byte[] content, bool durable)
         {
             string temp = TempPathFor(path);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+            try
             {
+                using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None);
                 stream.Write(content, 0, content.Length);
                 stream.Flush(flushToDisk: durable && content.Length > 0);
+            }
+            catch
+            {
+                // A full share fails the write after the temp file exists: leave nothing behind (a
+                // heartbeat every few seconds would otherwise fill the folder with empty temps).
+                TryDelete(temp);
+                throw;
             }
             return temp;
         }
