@@ -327,6 +327,8 @@ namespace Outpost.Core.Responding
                     if (attempt == 1 || attempt % 20 == 0)
                         _journal.Error(_lane, job.Stem.Text, $"could not publish the result (attempt {attempt}, retrying): {e.Message}");
                     if (staged.Published && ShareErrors.IsOutOfSpace(e)) MakeRoom(job, result, ShareErrors.Describe(e));
+                    // Still alive while retrying, and the status says what holds the result up.
+                    TryWriteStatus(LaneState.Busy, job.Stem.Text, Math.Max(_lastQueued, 0), "publishing the result: " + ShareErrors.Describe(e));
                     if (stop.IsCancellationRequested)
                     {
                         staged.Discard();

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Outpost.Core.Protocol;
+using Outpost.Core.Responding;
 using Outpost.Core.Transport;
 using Outpost.Tests.Cli;
 using Outpost.Tests.Support;
@@ -57,6 +58,56 @@ namespace Outpost.Tests.FullShare
             string log = File.ReadAllText(Path.Combine(responder.SharePath, "outpost.log"));
             Assert.DoesNotContain("interrupted", log, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("output truncated", log);
+        }
+    }
+
+    public sealed class FullSharePublishTests
+    {
+        [Fact]
+        public async Task A_result_that_does_not_fit_is_retried_until_there_is_room_and_a_stop_ends_the_retries()
+        {
+            HostRequirements.RequireLinux("mounts a small tmpfs as the share");
+            HostRequirements.RequirePosixShell();
+            if (!Environment.IsPrivilegedProcess) Assert.Skip("needs root to mount a 2 MiB tmpfs as a full share");
+            using var outside = new TempFolder();
+            using var mount = SmallFileSystem.TryMount(outside.Combine("mnt"), "2m");
+            if (mount.Error != null) Assert.Skip("cannot mount a tmpfs here: " + mount.Error);
+            await using var responder = new RunningResponder(sharePath: Path.Combine(mount.Path, "share"));
+            string filler = Path.Combine(mount.Path, "filler");
+
+            // The share fills up (not with this job's output) while the job runs: nothing of its own to free.
+            var first = responder.Submit("sleep 1\necho hi\n");
+            WaitUntilStarted(responder, first.Stem);
+            Fill(filler);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Empty(Directory.GetFiles(Path.Combine(responder.SharePath, "outbox", "1"), "*.result"));
+            Assert.Empty(Directory.GetFiles(responder.SharePath, "*.tmp", SearchOption.AllDirectories));
+            File.Delete(filler);
+            var done = responder.Target.Wait(first, TimeSpan.FromSeconds(15));
+            Assert.Equal(0, done.Result!.ExitCode);
+            Assert.True(done.Result.StdoutTruncated);
+
+            var second = responder.Submit("sleep 1\necho again\n");
+            WaitUntilStarted(responder, second.Stem);
+            Fill(filler);
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            var stopping = DateTime.UtcNow;
+            await responder.StopAsync();
+            Assert.True(DateTime.UtcNow - stopping < TimeSpan.FromSeconds(10), "the stop waited for the share to have room");
+            Assert.Contains(responder.Events, e => e.Message.Contains("gave up publishing the result", StringComparison.Ordinal));
+            Assert.Empty(Directory.GetFiles(responder.SharePath, "*.tmp", SearchOption.AllDirectories));
+            File.Delete(filler);
+        }
+
+        private static void WaitUntilStarted(RunningResponder responder, string stem) =>
+            RunningResponder.WaitUntil(() => responder.Events.Any(e => e.Kind == ResponderEventKind.JobStarted && e.Stem == stem), TimeSpan.FromSeconds(10));
+
+        private static void Fill(string path)
+        {
+            using var filler = new FileStream(path, FileMode.Create);
+            var chunk = new byte[16 * 1024];
+            try { while (true) filler.Write(chunk, 0, chunk.Length); }
+            catch (IOException) { }
         }
     }
 
