@@ -21,6 +21,27 @@ namespace Outpost.Cli
                 new HashSet<string> { "dir", "target", "targets", "lane", "ext", "timeout", "label", "workdir", "wait-timeout", "sign" },
                 new HashSet<string> { "no-wait", "json" });
             if (args.Positional.Count != 1) throw new UsageException("give exactly one script file, or - for standard input");
+            var submission = BuildSubmission(args, env);
+
+            var target = Program.TargetFrom(args);
+            if (ServedExtensions.Check(target, submission.Extension) is string notice)
+                Console.Error.WriteLine("outpost submit: warning: " + notice);
+            var job = target.Submit(submission);
+            if (args.Flag("no-wait"))
+            {
+                Console.WriteLine(args.Flag("json") ? JsonSerializer.Serialize(new { stem = job.Stem, lane = job.Lane, path = job.Path }) : job.Stem);
+                return 0;
+            }
+            TimeSpan? waitTimeout = args.Has("wait-timeout") ? args.Duration("wait-timeout", TimeSpan.Zero) : null;
+            var finished = await target.WaitAsync(job, waitTimeout);
+            if (args.Flag("json")) WriteJson(target, finished);
+            else WriteOutputs(target, finished);
+            return finished.Result!.ExitCode;
+        }
+
+        /// <summary>The script (a file, or standard input with --ext) and every option that shapes the job.</summary>
+        private static JobSubmission BuildSubmission(Arguments args, List<string> env)
+        {
             string source = args.Positional[0];
             string? ext = args.Get("ext")?.TrimStart('.');
             byte[] content;
@@ -59,43 +80,35 @@ namespace Outpost.Cli
                 if (eq <= 0) throw new UsageException($"--env expects NAME=value, got \"{pair}\"");
                 submission.Environment[pair.Substring(0, eq)] = pair.Substring(eq + 1);
             }
+            return submission;
+        }
 
-            var target = Program.TargetFrom(args);
-            if (ServedExtensions.Check(target, submission.Extension) is string notice)
-                Console.Error.WriteLine("outpost submit: warning: " + notice);
-            var job = target.Submit(submission);
-            if (args.Flag("no-wait"))
-            {
-                Console.WriteLine(args.Flag("json") ? JsonSerializer.Serialize(new { stem = job.Stem, lane = job.Lane, path = job.Path }) : job.Stem);
-                return 0;
-            }
-            TimeSpan? waitTimeout = args.Has("wait-timeout") ? args.Duration("wait-timeout", TimeSpan.Zero) : null;
-            var finished = await target.WaitAsync(job, waitTimeout);
+        private static void WriteJson(OutpostTarget target, OutpostJob finished)
+        {
             var result = finished.Result!;
-            if (args.Flag("json"))
+            Console.WriteLine(JsonSerializer.Serialize(new
             {
-                Console.WriteLine(JsonSerializer.Serialize(new
-                {
-                    stem = result.Stem, lane = result.Lane, ext = result.Extension, exit = result.ExitCode,
-                    timeout = result.TimedOut, cancelled = result.Cancelled,
-                    started = ProtocolTime.ToWire(result.Started), finished = ProtocolTime.ToWire(result.Finished),
-                    stdout = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stdout)),
-                    stderr = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stderr)),
-                    stdout_truncated = result.StdoutTruncated, stderr_truncated = result.StderrTruncated,
-                    truncated_reason = result.TruncatedReason,
-                }));
-                return result.ExitCode;
-            }
-            // Raw bytes, not text: the job's output passes through unchanged, whatever its encoding.
+                stem = result.Stem, lane = result.Lane, ext = result.Extension, exit = result.ExitCode,
+                timeout = result.TimedOut, cancelled = result.Cancelled,
+                started = ProtocolTime.ToWire(result.Started), finished = ProtocolTime.ToWire(result.Finished),
+                stdout = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stdout)),
+                stderr = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stderr)),
+                stdout_truncated = result.StdoutTruncated, stderr_truncated = result.StderrTruncated,
+                truncated_reason = result.TruncatedReason,
+            }));
+        }
+
+        /// <summary>Raw bytes, not text: the job's output passes through unchanged, whatever its encoding.</summary>
+        private static void WriteOutputs(OutpostTarget target, OutpostJob finished)
+        {
             using (var stdout = Console.OpenStandardOutput())
             using (var output = target.OpenOutput(finished, OutputStreamKind.Stdout))
                 output.CopyTo(stdout);
             using (var stderr = Console.OpenStandardError())
             using (var output = target.OpenOutput(finished, OutputStreamKind.Stderr))
                 output.CopyTo(stderr);
-            if (result.TruncatedReason.Length > 0)
-                Console.Error.WriteLine("outpost submit: the output is truncated: " + result.TruncatedReason);
-            return result.ExitCode;
+            if (finished.Result!.TruncatedReason.Length > 0)
+                Console.Error.WriteLine("outpost submit: the output is truncated: " + finished.Result.TruncatedReason);
         }
 
         private static (List<string> Values, string[] Others) ExtractRepeated(string[] argv, string flag)
