@@ -134,7 +134,7 @@ namespace Outpost.PowerShell
                 catch (Exception e) when (!(e is OutOfMemoryException))
                 {
                     outcome = new RemoteOutcome { Failed = true, Reason = e };
-                    streams.Error(new ErrorRecord(e, "RemoteInvocationFailed", ErrorCategory.NotSpecified, invocation.Origin.TargetName));
+                    streams.Error(new ErrorRecord(e, "RemoteInvocationFailed", ErrorCategories.Of(e), invocation.Origin.TargetName));
                 }
                 streams.Enqueue(s => _finished(invocation, outcome, s));
             }

@@ -189,7 +189,7 @@ namespace Outpost.PowerShell
             catch (OutpostException e)
             {
                 if (e.ErrorId == "NoLiveResponder" || e.ErrorId == "WaitTimeout") Abandon();
-                streams.Error(new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), Origin.TargetName));
+                streams.Error(new ErrorRecord(e, e.ErrorId, ErrorCategories.Of(e.Kind), Origin.TargetName));
                 outcome.Failed = true;
                 outcome.Reason = e;
             }
@@ -256,7 +256,7 @@ namespace Outpost.PowerShell
             string stderr = System.Text.Encoding.UTF8.GetString(_target.ReadOutput(job, OutputStreamKind.Stderr)).Trim();
             if (stderr.Length > 0)
                 foreach (string line in stderr.Split('\n'))
-                    streams.Error(new ErrorRecord(new RemoteException(line.TrimEnd('\r')), "OutpostJobStderr", ErrorCategory.NotSpecified, Origin.TargetName));
+                    streams.Error(StderrRecord.For(line.TrimEnd('\r'), Origin.TargetName));
             if (result.TruncatedReason.Length > 0) streams.Warning($"job {job.Stem}: the output is truncated: {result.TruncatedReason}");
             Exception? reason = null;
             string id = "";
@@ -285,17 +285,6 @@ namespace Outpost.PowerShell
             outcome.Failed = true;
             outcome.Reason = reason;
         }
-
-        private static ErrorCategory CategoryOf(OutpostErrorKind kind) => kind switch
-        {
-            OutpostErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
-            OutpostErrorKind.NotFound => ErrorCategory.ObjectNotFound,
-            OutpostErrorKind.ConnectionError => ErrorCategory.ConnectionError,
-            OutpostErrorKind.Timeout => ErrorCategory.OperationTimeout,
-            OutpostErrorKind.InvalidData => ErrorCategory.InvalidData,
-            OutpostErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
-            _ => ErrorCategory.InvalidOperation,
-        };
     }
 
     /// <summary>A script block that ended with 'exit N' (N other than 0) on the target.</summary>
