@@ -34,14 +34,16 @@ namespace Outpost.Core.Transport
 
         public async Task<bool> WaitAsync(WakeSignal wake, TimeSpan timeout, CancellationToken cancel)
         {
-            DateTime deadline = DateTime.UtcNow + timeout;
+            // A monotonic clock, and the last slice ends the wait without a look: a timer that fires a
+            // hair before the deadline must not turn the final sub-millisecond into a burst of stats.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             while (true)
             {
-                TimeSpan remaining = deadline - DateTime.UtcNow;
+                TimeSpan remaining = timeout - clock.Elapsed;
                 if (remaining <= TimeSpan.Zero) return false;
-                if (await wake.WaitAsync(remaining < _interval ? remaining : _interval, cancel).ConfigureAwait(false)) return true;
-                if (DateTime.UtcNow >= deadline) return false;
-                if (Probe.Look()) return false;
+                bool lastSlice = remaining <= _interval;
+                if (await wake.WaitAsync(lastSlice ? remaining : _interval, cancel).ConfigureAwait(false)) return true;
+                if (lastSlice || Probe.Look()) return false;
             }
         }
 

@@ -22,7 +22,9 @@ namespace Outpost.Core.Transport
         /// <summary>True when woken, false when the timeout passed.</summary>
         public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancel)
         {
-            try { return await _semaphore.WaitAsync(timeout, cancel).ConfigureAwait(false); }
+            // Whole milliseconds, rounded up: a semaphore given 0.4 ms would not wait at all.
+            int milliseconds = timeout <= TimeSpan.Zero ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds));
+            try { return await _semaphore.WaitAsync(milliseconds, cancel).ConfigureAwait(false); }
             catch (OperationCanceledException) { return true; }
         }
 

@@ -80,9 +80,11 @@ namespace Outpost.Tests.Warm
             string pwsh = RequirePwsh();
             await using var responder = new RunningResponder(o => { o.Interpreters = ShellAndPwsh(pwsh); o.Warm = new WarmSettings { Extensions = { "ps1" } }; });
             int spare = WaitForSpare(responder.Responder.Spares!, "ps1");
-            var job = responder.RunJob("$PID; $p = Start-Process sleep 60 -PassThru; $p.Id; [Console]::Out.Flush(); Start-Sleep 60", "ps1", s => s.TimeoutSeconds = 3);
+            // Ten seconds: on a loaded two-core CI machine a 3 s budget ran out before the job printed its pids.
+            var job = responder.RunJob("$PID; $p = Start-Process sleep 60 -PassThru; $p.Id; [Console]::Out.Flush(); Start-Sleep 60", "ps1", s => s.TimeoutSeconds = 10);
             Assert.True(job.Result!.TimedOut);
             string[] pids = responder.Stdout(job).Trim().Split('\n');
+            Assert.True(pids.Length == 2, "the job printed both pids before its timeout; stderr: " + responder.Stderr(job));
             Assert.Equal(spare.ToString(), pids[0].Trim());
             WaitGone(spare, TimeSpan.FromSeconds(10));
             WaitGone(int.Parse(pids[1].Trim()), TimeSpan.FromSeconds(10));
