@@ -25,12 +25,14 @@ namespace Outpost.Core.Client
         // chcp sets the active console code page, used by cmd for batch lines and output: https://learn.microsoft.com/windows-server/administration/windows-commands/chcp
         public const string CmdUtf8Line = "@chcp 65001 >nul 2>nul";
 
-        public static byte[] Compose(JobSubmission job)
+        /// <param name="filesSha256">The SHA-256 of the job's file manifest, named in a header line; null when it has none.</param>
+        public static byte[] Compose(JobSubmission job, string? filesSha256 = null)
         {
             ScriptFamily family = Family(job.Extension);
             var script = ScriptText.Read(job.Content);
             var lines = new List<string>();
             if (job.TimeoutSeconds.HasValue) lines.Add(TimeoutHeader.Format(job.Extension, job.TimeoutSeconds.Value));
+            if (filesSha256 != null) lines.Add(Files.JobFiles.DirectiveLine(job.Extension, filesSha256));
             bool switchCmd = family == ScriptFamily.Cmd && script.IsUtf8;
             if (switchCmd) lines.Add(CmdUtf8Line);
             lines.AddRange(EnvironmentLines(job.Extension, job.Environment, job.SecretNames));

@@ -39,5 +39,17 @@ namespace Outpost.Core.Client
         public ISet<string> SecretNames { get; set; } = new HashSet<string>(StringComparer.Ordinal);
         /// <summary>Signs the job (a .sig sidecar written before the job); null sends it unsigned.</summary>
         public Trust.OutpostKey? SigningKey { get; set; }
+        /// <summary>Local files and folders sent with the job, staged on the target in the job's folder ($env:OUTPOST_ATTACHMENTS).</summary>
+        public IList<string> Attachments { get; set; } = new List<string>();
+        /// <summary>Glob patterns of files the job makes, brought back beside its result (Receive-OutpostJob -Artifact).</summary>
+        public IList<string> Collect { get; set; } = new List<string>();
+        /// <summary>The folder on the target that <see cref="Collect"/> is relative to; null: the job's own folder.</summary>
+        public string? CollectFrom { get; set; }
+        /// <summary>Gzip the files on their way (helps text over a slow share; costs CPU on both sides).</summary>
+        public bool CompressFiles { get; set; }
+        /// <summary>Called as attachments are written into the share.</summary>
+        public Action<Files.TransferProgress>? Progress { get; set; }
+
+        public bool HasFiles => Attachments.Count > 0 || Collect.Count > 0;
     }
 }

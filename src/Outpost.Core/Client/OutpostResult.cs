@@ -22,6 +22,10 @@ namespace Outpost.Core.Client
         public bool StderrTruncated { get; set; }
         /// <summary>Why output was cut short other than the cap (the share filled up, say); empty otherwise.</summary>
         public string TruncatedReason { get; set; } = "";
+        /// <summary>How many files the job sent back (Receive-OutpostJob -Artifact brings them home).</summary>
+        public int Artifacts { get; set; }
+        /// <summary>The SHA-256 of the artifacts' manifest, from the (signed) result; empty when none were collected.</summary>
+        public string ArtifactsSha256 { get; set; } = "";
         public string StdoutPath { get; set; } = "";
         public string StderrPath { get; set; } = "";
         public bool Succeeded => ExitCode == 0 && !TimedOut && !Cancelled;
@@ -42,6 +46,8 @@ namespace Outpost.Core.Client
             StdoutTruncated = result.StdoutTruncated,
             StderrTruncated = result.StderrTruncated,
             TruncatedReason = result.TruncatedReason,
+            Artifacts = result.Artifacts,
+            ArtifactsSha256 = result.ArtifactsSha256,
             StdoutPath = stdoutPath,
             StderrPath = stderrPath,
         };

@@ -65,12 +65,8 @@ namespace Outpost.Core.Client
                 throw new OutpostException("LaneOutOfRange", OutpostErrorKind.InvalidArgument,
                     $"lane {submission.Lane} does not exist: the responder at {Path} serves lanes 1..{advertised.LaneCount}", submission.Lane);
 
-            byte[] content;
-            try { content = JobScriptComposer.Compose(submission); }
-            catch (Exception e) when (e is ArgumentException || e is NotSupportedException)
-            {
-                throw new OutpostException("InvalidJobOption", OutpostErrorKind.InvalidArgument, e.Message, submission.Extension, e);
-            }
+            byte[] content = Compose(submission, null);
+            var files = submission.HasFiles ? PlanFiles(submission, advertised) : null;
 
             try { Share.EnsureFolder(ShareArea.Inbox, submission.Lane); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -81,8 +77,16 @@ namespace Outpost.Core.Client
             {
                 var job = JobFileName.Create(_stems.Next(label), submission.Extension);
                 var jobAddress = JobAddress(submission.Lane, job.Name);
+                Files.BundleWriter? bundle = null;
                 try
                 {
+                    if (files != null)
+                    {
+                        if (Share.KindOf(jobAddress) != EntryKind.Missing) continue;
+                        bundle = new Files.BundleWriter(Share, Files.JobFiles.ManifestAddress(submission.Lane, job.Name), submission.CompressFiles, progress: submission.Progress);
+                        byte[] manifest = WriteFiles(bundle, files, submission);
+                        content = Compose(submission, Files.BundleReader.Sha256Hex(manifest));
+                    }
                     // The signature goes first, so a responder that sees the job always sees its signature.
                     if (submission.SigningKey != null)
                     {
@@ -92,14 +96,66 @@ namespace Outpost.Core.Client
                     }
                     if (Share.TryCreate(jobAddress, content))
                         return OutpostJob.For(Name, Path, submission.Lane, job, OutpostJobState.Queued);
+                    bundle?.Remove();
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
+                    bundle?.Remove();
                     throw Unreachable(e);
                 }
             }
             throw new OutpostException("StemCollision", OutpostErrorKind.InvalidOperation,
                 "could not find a free job name after 100 tries; is the clock stuck?", Path);
+        }
+
+        private static byte[] Compose(JobSubmission submission, string? filesSha256)
+        {
+            try { return JobScriptComposer.Compose(submission, filesSha256); }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException)
+            {
+                throw new OutpostException("InvalidJobOption", OutpostErrorKind.InvalidArgument, e.Message, submission.Extension, e);
+            }
+        }
+
+        /// <summary>
+        /// The attachments to send, after checking that the responder serves files at all: a v1 responder (the Go
+        /// outpost, an older Outpost) would run the job without them, so such a job is refused here, before anything is written.
+        /// </summary>
+        private IReadOnlyList<Files.BundleItem> PlanFiles(JobSubmission submission, DispatchInfo? advertised)
+        {
+            if (advertised is null)
+                throw new OutpostException("FilesNotSupported", OutpostErrorKind.InvalidOperation,
+                    $"cannot send files to {Name}: no responder has advertised there yet, so it is not known to take them; start the responder first", Path);
+            if (!advertised.Features.Contains(Files.JobFiles.Feature))
+                throw new OutpostException("FilesNotSupported", OutpostErrorKind.InvalidOperation,
+                    $"the responder at {Name} does not take files (it does not advertise outpost_features={Files.JobFiles.Feature}): it is a v1 responder " +
+                    "(the Go outpost, or an older Outpost) and would run the job without them; upgrade it, or copy the files into place another way", Path);
+            if (TimeoutHeader.MarkerFor(submission.Extension) is null)
+                throw new OutpostException("InvalidJobOption", OutpostErrorKind.InvalidArgument,
+                    $"a .{submission.Extension} job cannot carry files: they are named in a header comment, which Outpost writes only for sh, zsh, py, ps1, cmd, bat and btm", submission.Extension);
+            foreach (string pattern in submission.Collect)
+                if (Files.Glob.Check(pattern) is string bad)
+                    throw new OutpostException("InvalidCollectPattern", OutpostErrorKind.InvalidArgument, "-Collect: " + bad, pattern);
+            try { return Files.BundleItem.FromLocalPaths(submission.Attachments); }
+            catch (Files.BundleException e)
+            {
+                throw new OutpostException("AttachmentNotFound", OutpostErrorKind.NotFound, e.Message, submission.Attachments, e);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new OutpostException("AttachmentUnreadable", OutpostErrorKind.PermissionDenied, "cannot read the attachments: " + e.Message, submission.Attachments, e);
+            }
+        }
+
+        private static byte[] WriteFiles(Files.BundleWriter bundle, IReadOnlyList<Files.BundleItem> items, JobSubmission submission)
+        {
+            var manifest = new Files.BundleManifest { CollectFrom = submission.CollectFrom ?? "" };
+            foreach (string pattern in submission.Collect) manifest.Collect.Add(pattern);
+            try { return bundle.Write(items, manifest); }
+            catch (Files.BundleException e) when (e.Failure == Files.BundleFailure.Local)
+            {
+                throw new OutpostException("AttachmentUnreadable", OutpostErrorKind.PermissionDenied, e.Message, submission.Attachments, e);
+            }
         }
 
         /// <summary>
@@ -325,7 +381,15 @@ namespace Outpost.Core.Client
             if (!Share.TryDelete(file)) return false;
             Share.TryDelete(file.WithName(file.Name + Trust.JobSignature.Suffix));
             Share.TryDelete(ShareAddress.In(ShareArea.Cancel, job.Lane, job.Stem));
+            RemoveBundle(Files.JobFiles.ManifestAddress(job.Lane, file.Name));
             return true;
+        }
+
+        /// <summary>Deletes a bundle's manifest and its parts (a withdrawn job's attachments, a removed job's artifacts).</summary>
+        private void RemoveBundle(ShareAddress manifest)
+        {
+            Share.TryDelete(manifest);
+            for (int part = 1; Share.TryDelete(Files.BundleWriter.PartAddress(manifest, part)); part++) { }
         }
 
         /// <summary>Deletes a finished job's result files and archived job file.</summary>
@@ -354,6 +418,8 @@ namespace Outpost.Core.Client
                     throw new OutpostException("RemoveFailed", OutpostErrorKind.PermissionDenied, $"could not delete {Share.LocationOf(file)}: {e.Message}", job, e);
                 }
             }
+            RemoveBundle(Files.JobFiles.ArtifactsAddress(job.Lane, job.Stem));
+            Share.TryDelete(archived.WithName(archived.Name + Files.JobFiles.ManifestSuffix));
         }
 
         /// <summary>Creates a global sentinel (STOP, PAUSE, RESTART).</summary>

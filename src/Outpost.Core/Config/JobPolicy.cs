@@ -16,6 +16,13 @@ namespace Outpost.Core.Config
         /// <summary>Null: no limit beyond the responder's own safety cap.</summary>
         public long? MaxJobBytes { get; set; }
         public int? MaxTimeoutSeconds { get; set; }
+        /// <summary>The most bytes of files one job may bring (attachments) or send back (artifacts); null: no limit.</summary>
+        public long? MaxAttachmentBytes { get; set; }
+        /// <summary>The most files one job may bring or send back; null: no limit.</summary>
+        public long? MaxAttachmentFiles { get; set; }
+
+        /// <summary>The bundle limits this policy sets.</summary>
+        public Files.BundleLimits FileLimits => new Files.BundleLimits { MaxTotalBytes = MaxAttachmentBytes, MaxFiles = MaxAttachmentFiles };
 
         public static JobPolicy FromToml(TomlTable table)
         {
@@ -23,7 +30,12 @@ namespace Outpost.Core.Config
             {
                 AllowedExtensions = table.GetStringArray("allowed_extensions"),
                 MaxJobBytes = table.GetLong("max_job_bytes"),
+                MaxAttachmentBytes = table.GetLong("max_attachment_bytes"),
+                MaxAttachmentFiles = table.GetLong("max_attachment_files"),
             };
+            foreach (string key in new[] { "max_attachment_bytes", "max_attachment_files" })
+                if (table.GetLong(key) is long limit && limit < 0)
+                    throw new TomlException(null, table.GetLine(key), 1, $"policy.{key} must be 0 or more");
             long? maxTimeout = table.GetLong("max_timeout_seconds");
             if (maxTimeout.HasValue && (maxTimeout < 1 || maxTimeout > Protocol.Wire.MaxTimeoutSeconds))
                 throw new TomlException(null, table.GetLine("max_timeout_seconds"), 1, "policy.max_timeout_seconds must be 1..86400");

@@ -12,8 +12,10 @@ namespace Outpost.Core.Dispatch
         public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(Protocol.Wire.DefaultTimeoutSeconds);
         public string StdoutPath { get; set; } = "";
         public string StderrPath { get; set; } = "";
-        public string WorkingDirectory { get; set; } = Environment.CurrentDirectory;
+        public string WorkingDirectory { get; set; } = System.Environment.CurrentDirectory;
         public long OutputCap { get; set; } = Protocol.Wire.DefaultOutputCapBytes;
+        /// <summary>Variables added to the responder's environment for this job (OUTPOST_ATTACHMENTS); such a job starts cold, never in a spare.</summary>
+        public System.Collections.Generic.IDictionary<string, string> Environment { get; set; } = new System.Collections.Generic.Dictionary<string, string>();
     }
 
     /// <summary>How a job ended: the fields of its .result that the dispatcher decides.</summary>

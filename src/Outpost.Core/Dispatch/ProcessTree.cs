@@ -47,13 +47,15 @@ namespace Outpost.Core.Dispatch
         public string? ContainmentError { get; private set; }
 
         /// <summary>Starts <paramref name="program"/> with stdin at end-of-file (unless <paramref name="keepInput"/>) and stdout/stderr piped.</summary>
-        public static ProcessTree Start(string program, IReadOnlyList<string> arguments, string workingDirectory, bool keepInput = false)
+        /// <param name="environment">Variables added to the responder's own for this process (null: none).</param>
+        public static ProcessTree Start(string program, IReadOnlyList<string> arguments, string workingDirectory, bool keepInput = false,
+            IDictionary<string, string>? environment = null)
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
                 // The Windows child starts with stdin at NUL: spares and session workers are not served there yet.
                 if (keepInput) throw new InvalidOperationException("an interpreter waiting on stdin is not supported on Windows yet");
-                return StartOnWindows(program, arguments, workingDirectory);
+                return StartOnWindows(program, arguments, workingDirectory, environment);
             }
             var argv = new List<string>();
             string fileName = program;
@@ -69,7 +71,9 @@ namespace Outpost.Core.Dispatch
                 if (!File.Exists(program)) throw new Win32Exception(2, $"{program}: no such file");
             }
             argv.AddRange(arguments);
-            var process = new Process { StartInfo = StartInfo(fileName, argv, workingDirectory), EnableRaisingEvents = true };
+            var info = StartInfo(fileName, argv, workingDirectory);
+            if (environment != null) foreach (var pair in environment) info.Environment[pair.Key] = pair.Value;
+            var process = new Process { StartInfo = info, EnableRaisingEvents = true };
             var tree = new ProcessTree(process, null, null, ownSession);
             process.Exited += (_, _) => tree._exited.TrySetResult(true);
             process.Start();
@@ -82,12 +86,12 @@ namespace Outpost.Core.Dispatch
             return tree;
         }
 
-        private static ProcessTree StartOnWindows(string program, IReadOnlyList<string> arguments, string workingDirectory)
+        private static ProcessTree StartOnWindows(string program, IReadOnlyList<string> arguments, string workingDirectory, IDictionary<string, string>? environment)
         {
             WindowsJobObject? job = WindowsJobObject.TryCreate();
             try
             {
-                var child = WindowsChildProcess.Start(program, arguments, workingDirectory, job);
+                var child = WindowsChildProcess.Start(program, arguments, workingDirectory, job, environment);
                 return new ProcessTree(null, child, job, ownSession: false)
                 {
                     ContainmentError = job == null ? "no Job Object could be created" : job.AssignError,

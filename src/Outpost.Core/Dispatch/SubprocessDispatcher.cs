@@ -62,8 +62,9 @@ namespace Outpost.Core.Dispatch
                 ProcessTree tree;
                 try
                 {
-                    tree = _spares?.TryTake(interpreter, scriptPath, request.WorkingDirectory)
-                           ?? ProcessTree.Start(interpreter.Path, arguments, request.WorkingDirectory);
+                    // A spare was started with the responder's environment: a job that adds to it starts cold.
+                    tree = (request.Environment.Count == 0 ? _spares?.TryTake(interpreter, scriptPath, request.WorkingDirectory) : null)
+                           ?? ProcessTree.Start(interpreter.Path, arguments, request.WorkingDirectory, environment: request.Environment);
                 }
                 catch (Exception e) when (e is System.ComponentModel.Win32Exception || e is IOException ||
                                           e is InvalidOperationException || e is UnauthorizedAccessException)

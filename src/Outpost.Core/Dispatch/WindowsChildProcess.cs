@@ -42,12 +42,13 @@ namespace Outpost.Core.Dispatch
         public int ExitCode => GetExitCodeProcess(_process, out uint code) ? unchecked((int)code) : -1;
 
         /// <summary>Starts the child suspended, assigns it to <paramref name="job"/> (the result is recorded there), resumes it.</summary>
-        public static WindowsChildProcess Start(string program, System.Collections.Generic.IEnumerable<string> arguments, string workingDirectory, WindowsJobObject? job)
+        public static WindowsChildProcess Start(string program, System.Collections.Generic.IEnumerable<string> arguments, string workingDirectory, WindowsJobObject? job,
+            System.Collections.Generic.IDictionary<string, string>? environment = null)
         {
             var pipes = new ChildPipes();
             try
             {
-                var info = CreateSuspended(CommandLine.Join(new[] { program }.Concat(arguments)), workingDirectory, pipes);
+                var info = CreateSuspended(CommandLine.Join(new[] { program }.Concat(arguments)), workingDirectory, pipes, environment);
                 pipes.CloseChildEnds();
                 job?.Assign(info.hProcess);
                 ResumeThread(info.hThread);
@@ -57,9 +58,11 @@ namespace Outpost.Core.Dispatch
             finally { pipes.Dispose(); }
         }
 
-        private static PROCESS_INFORMATION CreateSuspended(string commandLine, string workingDirectory, ChildPipes pipes)
+        private static PROCESS_INFORMATION CreateSuspended(string commandLine, string workingDirectory, ChildPipes pipes,
+            System.Collections.Generic.IDictionary<string, string>? environment)
         {
             IntPtr size = IntPtr.Zero;
+            IntPtr block = EnvironmentBlock(environment);
             InitializeProcThreadAttributeList(IntPtr.Zero, 1, 0, ref size);
             IntPtr attributes = Marshal.AllocHGlobal(size);
             IntPtr handles = Marshal.AllocHGlobal(IntPtr.Size * 3);
@@ -78,8 +81,8 @@ namespace Outpost.Core.Dispatch
                 startup.StartupInfo.hStdOutput = pipes.ChildStdout;
                 startup.StartupInfo.hStdError = pipes.ChildStderr;
                 var line = new StringBuilder(commandLine); // CreateProcessW may write to the buffer
-                uint flags = CreateSuspendedFlag | CreateNoWindow | ExtendedStartupInfoPresent;
-                if (!CreateProcess(null, line, IntPtr.Zero, IntPtr.Zero, true, flags, IntPtr.Zero, workingDirectory, ref startup, out var info))
+                uint flags = CreateSuspendedFlag | CreateNoWindow | ExtendedStartupInfoPresent | (block == IntPtr.Zero ? 0u : CreateUnicodeEnvironment);
+                if (!CreateProcess(null, line, IntPtr.Zero, IntPtr.Zero, true, flags, block, workingDirectory, ref startup, out var info))
                     throw new Win32Exception(Marshal.GetLastWin32Error());
                 return info;
             }
@@ -88,7 +91,28 @@ namespace Outpost.Core.Dispatch
                 DeleteProcThreadAttributeList(attributes);
                 Marshal.FreeHGlobal(attributes);
                 Marshal.FreeHGlobal(handles);
+                if (block != IntPtr.Zero) Marshal.FreeHGlobal(block);
             }
+        }
+
+        private const uint CreateUnicodeEnvironment = 0x400;
+
+        /// <summary>
+        /// This process's environment with <paramref name="overrides"/> applied, as CreateProcessW wants it:
+        /// NAME=value strings sorted by name (case-insensitively), each ended by NUL, the block by another.
+        /// Zero (inherit as is) when there is nothing to add.
+        /// </summary>
+        private static IntPtr EnvironmentBlock(System.Collections.Generic.IDictionary<string, string>? overrides)
+        {
+            if (overrides is null || overrides.Count == 0) return IntPtr.Zero;
+            var variables = new System.Collections.Generic.SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (System.Collections.DictionaryEntry pair in Environment.GetEnvironmentVariables())
+                variables[(string)pair.Key] = (string?)pair.Value ?? "";
+            foreach (var pair in overrides) variables[pair.Key] = pair.Value;
+            var text = new StringBuilder();
+            foreach (var pair in variables) text.Append(pair.Key).Append('=').Append(pair.Value).Append('\0');
+            text.Append('\0');
+            return Marshal.StringToHGlobalUni(text.ToString());
         }
 
         public void Dispose()

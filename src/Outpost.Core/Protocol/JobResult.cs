@@ -23,6 +23,10 @@ namespace Outpost.Core.Protocol
         /// the cap, e.g. the share filled up. A v1 peer ignores it and still sees the truncated flags.
         /// </summary>
         public string TruncatedReason { get; set; } = "";
+        /// <summary>Additive (<c>artifacts</c>): how many files the job sent back beside its result.</summary>
+        public int Artifacts { get; set; }
+        /// <summary>Additive (<c>artifacts_sha256</c>): the SHA-256 of the artifacts' manifest; empty when none were collected.</summary>
+        public string ArtifactsSha256 { get; set; } = "";
 
         /// <summary>The keys, in the order v1 writes them; all are always present.</summary>
         public static readonly string[] Keys =
@@ -35,6 +39,7 @@ namespace Outpost.Core.Protocol
         {
             var kv = V1KeyValues();
             if (TruncatedReason.Length > 0) kv.Add("truncated_reason", TruncatedReason.Replace('\r', ' ').Replace('\n', ' '));
+            if (ArtifactsSha256.Length > 0) kv.Add("artifacts", WireValues.Int(Artifacts)).Add("artifacts_sha256", ArtifactsSha256);
             return kv;
         }
 
@@ -69,6 +74,8 @@ namespace Outpost.Core.Protocol
             StdoutTruncated = WireValues.ParseFlag(kv["stdout_truncated"]),
             StderrTruncated = WireValues.ParseFlag(kv["stderr_truncated"]),
             TruncatedReason = kv["truncated_reason"] ?? "",
+            Artifacts = (int)Math.Min(int.MaxValue, Math.Max(0, WireValues.ParseLong(kv["artifacts"]))),
+            ArtifactsSha256 = kv["artifacts_sha256"] ?? "",
         };
 
         public static JobResult Parse(byte[] bytes, string? source = null) => FromKeyValues(KeyValueFile.Parse(bytes, source));

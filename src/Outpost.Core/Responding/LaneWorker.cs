@@ -66,6 +66,13 @@ namespace Outpost.Core.Responding
         /// <summary>Looks at the inbox between polls where notifications miss the other host's writes; null where they do not.</summary>
         public FolderPoll? InboxPoll { get; set; }
 
+        /// <summary>The responder's private folder, under which jobs with files get a folder of their own.</summary>
+        public string JobFolderRoot { get; set; } = System.IO.Path.GetTempPath();
+
+        // Jobs whose files are still arriving, and since when: the lane waits for them (keeping stem order) up to the grace.
+        private readonly Dictionary<string, DateTime> _waitingSince = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        private bool _waitingForFiles;
+
         /// <summary>
         /// At start: jobs a previous responder answered but died before archiving are archived now, so a
         /// responder stopped right after it starts still leaves no answered job in the inbox.
@@ -154,7 +161,15 @@ namespace Outpost.Core.Responding
             }
             _lastActivity = DateTime.UtcNow;
             int queued = _pending.Count;
+            _waitingForFiles = false;
             await HandleAsync(_pending.Dequeue(), queued, stop, interrupt).ConfigureAwait(false);
+            if (_waitingForFiles)
+            {
+                // The lowest job waits for its files; later jobs wait behind it, as they would behind a running job.
+                _pending.Clear();
+                _inboxChanged = true;
+                await SleepAsync(stop).ConfigureAwait(false);
+            }
         }
 
         private async Task SleepAsync(CancellationToken stop)
@@ -172,15 +187,85 @@ namespace Outpost.Core.Responding
         {
             int? attempt = Recover(job);
             if (attempt is null) return;
-            byte[]? content = Admit(job, retrying: attempt > 1);
+            byte[]? content = Admit(job, retrying: attempt > 1, out var files);
             if (content is null) return;
-            _publisher.Record.Started(_lane, job.Stem.Text);
-            RunClaim.Write(_share, _lane, job, attempt.Value);
-            TryWriteStatus(LaneState.Busy, job.Stem.Text, queued, "", force: true);
-            _journal.JobStarted(_lane, job.Stem.Text);
-            var staged = new StagedOutput(_share, _lane, job.Stem.Text);
-            DispatchOutcome outcome = await RunAsync(job, content, staged, queued, interrupt).ConfigureAwait(false);
-            await PublishAsync(job, staged, outcome, stop).ConfigureAwait(false);
+            JobFolder? folder = files is null ? null : StageFiles(job, files, queued);
+            if (files != null && folder is null) return;
+            using (folder)
+            {
+                _publisher.Record.Started(_lane, job.Stem.Text);
+                RunClaim.Write(_share, _lane, job, attempt.Value);
+                TryWriteStatus(LaneState.Busy, job.Stem.Text, queued, "", force: true);
+                _journal.JobStarted(_lane, job.Stem.Text);
+                var staged = new StagedOutput(_share, _lane, job.Stem.Text);
+                DispatchOutcome outcome = await RunAsync(job, content, staged, queued, folder, interrupt).ConfigureAwait(false);
+                var artifacts = folder is null ? null : CollectArtifacts(job, folder, staged, outcome);
+                await PublishAsync(job, staged, outcome, stop, artifacts).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Files: a job that names files waits (the lane with it) while they are still arriving, up to the grace,
+        /// then is refused; files that are changed, unsafe or over the policy's limits refuse the job.
+        /// </summary>
+        /// <returns>The ready check, or null when the job has no files; sets <see cref="_waitingForFiles"/> or refuses.</returns>
+        private FilesCheck? CheckFiles(JobFileName job, byte[] content, out bool finished)
+        {
+            finished = false;
+            var check = JobFolder.Check(_share, _lane, job, content);
+            if (check is null) return null;
+            if (check.Waiting != null)
+            {
+                if (!_waitingSince.TryGetValue(job.Stem.Text, out var since)) _waitingSince[job.Stem.Text] = since = DateTime.UtcNow;
+                if (DateTime.UtcNow - since < _options.FilesGrace)
+                {
+                    _waitingForFiles = true;
+                    TryWriteStatus(LaneState.Busy, job.Stem.Text, Math.Max(_lastQueued, 0), "waiting for the job's files: " + check.Waiting);
+                    finished = true;
+                    return null;
+                }
+                check = FilesCheck.Refuse($"refused: the job's files did not arrive within {_options.FilesGrace.TotalSeconds:0} s ({check.Waiting})");
+            }
+            _waitingSince.Remove(job.Stem.Text);
+            return check;
+        }
+
+        /// <summary>Stages the attachments; null (the job refused with the reason) when they cannot be used.</summary>
+        private JobFolder? StageFiles(JobFileName job, FilesCheck files, int queued)
+        {
+            TryWriteStatus(LaneState.Busy, job.Stem.Text, queued, "staging the job's files", force: true);
+            try { return JobFolder.Stage(files, JobFolderRoot); }
+            catch (Files.BundleException e)
+            {
+                Refuse(job, "refused: " + e.Message);
+                return null;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                Refuse(job, "refused: the job's files could not be staged: " + e.Message);
+                return null;
+            }
+        }
+
+        /// <summary>After the run: the files the job asked for go to the outbox, before its result; what could not is said on its stderr.</summary>
+        private (int Files, string Sha256)? CollectArtifacts(JobFileName job, JobFolder folder, StagedOutput staged, DispatchOutcome outcome)
+        {
+            var notes = new List<string>();
+            var limits = _options.Policy?.FileLimits ?? new Files.BundleLimits();
+            var collected = folder.CollectArtifacts(_share, _lane, job.Stem.Text, limits, notes);
+            foreach (string note in notes)
+            {
+                _journal.Warning(_lane, job.Stem.Text, note);
+                byte[] line = System.Text.Encoding.UTF8.GetBytes(note + "\n");
+                try
+                {
+                    using var stderr = new FileStream(staged.Stderr, FileMode.Append, FileAccess.Write);
+                    stderr.Write(line, 0, line.Length);
+                    outcome.StderrBytes += line.Length;
+                }
+                catch (IOException) { }
+            }
+            return collected;
         }
 
         /// <summary>
@@ -211,8 +296,9 @@ namespace Outpost.Core.Responding
         }
 
         /// <summary>Admit: cancelled before dispatch, too large, not trusted, against policy; the content when it may run.</summary>
-        private byte[]? Admit(JobFileName job, bool retrying)
+        private byte[]? Admit(JobFileName job, bool retrying, out FilesCheck? files)
         {
+            files = null;
             if (_share.KindOf(CancelAddress(job)) != EntryKind.Missing)
             {
                 var cancelled = _publisher.PublishWithoutRunning(_lane, job, Wire.ExitCancelled, cancelled: true,
@@ -223,7 +309,10 @@ namespace Outpost.Core.Responding
             }
             byte[]? content = ReadWithinLimit(job);
             if (content is null) return null;
-            string? refusal = TrustRefusal(job, content, retrying) ?? PolicyRefusal(job, content);
+            // Before the trust check, which remembers the stem: a job waiting for its files is checked again later.
+            files = CheckFiles(job, content, out bool waiting);
+            if (waiting) return null;
+            string? refusal = TrustRefusal(job, content, retrying) ?? PolicyRefusal(job, content) ?? files?.Refusal ?? FileLimitRefusal(files);
             if (refusal != null)
             {
                 Refuse(job, refusal);
@@ -231,6 +320,10 @@ namespace Outpost.Core.Responding
             }
             return content;
         }
+
+        private string? FileLimitRefusal(FilesCheck? files) =>
+            files?.Manifest is { } manifest && _options.Policy?.FileLimits.Refusal(manifest, "attachments") is string over
+                ? "refused by policy: " + over : null;
 
         private long MaxJobBytes => _options.Policy?.MaxJobBytes ?? SafetyJobSizeCap;
 
@@ -271,7 +364,7 @@ namespace Outpost.Core.Responding
         }
 
         /// <summary>Run: dispatch the job, keeping the heartbeat fresh and honouring its cancel sentinel meanwhile.</summary>
-        private async Task<DispatchOutcome> RunAsync(JobFileName job, byte[] content, StagedOutput staged, int queued, CancellationToken interrupt)
+        private async Task<DispatchOutcome> RunAsync(JobFileName job, byte[] content, StagedOutput staged, int queued, JobFolder? folder, CancellationToken interrupt)
         {
             var request = new DispatchRequest
             {
@@ -284,6 +377,12 @@ namespace Outpost.Core.Responding
                 WorkingDirectory = _options.WorkingDirectory ?? Environment.CurrentDirectory,
                 OutputCap = _options.OutputCapBytes,
             };
+            if (folder != null)
+            {
+                // A job with files starts in its own folder, where they were staged (the script may cd elsewhere).
+                request.WorkingDirectory = folder.Path;
+                request.Environment[Files.JobFiles.AttachmentsVariable] = folder.Path;
+            }
             using var cancel = new CancellationTokenSource();
             using var jobDone = new CancellationTokenSource();
             Task watch = WatchWhileRunningAsync(job, queued, cancel, jobDone.Token);
@@ -307,9 +406,15 @@ namespace Outpost.Core.Responding
         /// reported "interrupted". On a full share the job's own output is given up, largest first, so a
         /// result that says what happened fits. A stop ends the retries; the next start reports the job.
         /// </summary>
-        private async Task PublishAsync(JobFileName job, StagedOutput staged, DispatchOutcome outcome, CancellationToken stop)
+        private async Task PublishAsync(JobFileName job, StagedOutput staged, DispatchOutcome outcome, CancellationToken stop,
+            (int Files, string Sha256)? artifacts = null)
         {
             var result = ResultFor(job, outcome);
+            if (artifacts is { } sent)
+            {
+                result.Artifacts = sent.Files;
+                result.ArtifactsSha256 = sent.Sha256;
+            }
             if (result.TruncatedReason.Length > 0) _journal.Warning(_lane, job.Stem.Text, "output truncated: " + result.TruncatedReason);
             TimeSpan delay = FirstPublishRetry;
             for (int attempt = 1; ; attempt++)

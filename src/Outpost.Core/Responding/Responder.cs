@@ -145,7 +145,7 @@ namespace Outpost.Core.Responding
             var lanes = Enumerable.Range(1, _options.LaneCount)
                 .Where(n => !layoutReport.RefusedLanes.ContainsKey(n))
                 .Select(n => new LaneWorker(n, _share, () => Volatile.Read(ref _options), dispatcher, scanner, journal, publisher)
-                    { InboxPoll = _options.AdaptivePolling ? FolderPoll.For(_fileSystem, _layout.InboxLane(n)) : null }).ToList();
+                    { InboxPoll = _options.AdaptivePolling ? FolderPoll.For(_fileSystem, _layout.InboxLane(n)) : null, JobFolderRoot = scriptFolder }).ToList();
             foreach (var lane in lanes)
             {
                 lane.CompleteAnsweredJobs();
@@ -300,6 +300,7 @@ namespace Outpost.Core.Responding
                 ShareWatch = _fileSystem?.WatchName ?? "",
             };
             if (_options.Sessions?.Enabled != false && !HostPlatform.IsWindows) info.Features.Add(DispatchInfo.SessionsFeature); // no session workers on Windows yet
+            info.Features.Add(Files.JobFiles.Feature);
             foreach (var tool in _options.Tools) info.Tools[tool.Key] = tool.Value;
             foreach (var interpreter in table.Interpreters) info.Interpreters[interpreter.Extension] = interpreter.Path;
             return info;

@@ -23,6 +23,8 @@ namespace Outpost.Core.Responding
         public IList<string> Tags { get; set; } = new List<string>();
         public IDictionary<string, string> Tools { get; set; } = new Dictionary<string, string>();
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(Wire.DefaultPollSeconds);
+        /// <summary>How long a job whose files are still arriving (a sync delivered the job first) is waited for before it is refused.</summary>
+        public TimeSpan FilesGrace { get; set; } = TimeSpan.FromMinutes(10);
         public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(Wire.DefaultTimeoutSeconds);
         public int RetainDays { get; set; } = Wire.DefaultRetainDays;
         /// <summary>Where jobs run; null means the responder's own working folder.</summary>

@@ -116,6 +116,7 @@ namespace Outpost.Core.Responding
             if (_share.KindOf(signature) == EntryKind.File) _share.Move(signature, target.WithName(signature.Name));
             else _share.TryDelete(signature); // a link or FIFO planted as a signature is removed, never moved or opened
             _share.TryDelete(ShareAddress.In(ShareArea.Cancel, lane, job.Stem.Text));
+            JobFolder.Archive(_share, lane, job);
         }
 
         /// <summary>

@@ -60,6 +60,16 @@ namespace Outpost.Core.Transport
 
         /// <summary>The location of one file, for messages and the paths users see.</summary>
         string LocationOf(ShareAddress address);
+
+        /// <summary>
+        /// A local path to stream a file into (job output, file parts) before <see cref="PublishStaged"/> renames
+        /// it to <paramref name="final"/>: large files are never held in memory, and never seen half-written.
+        /// </summary>
+        string Stage(ShareAddress final);
+
+        void PublishStaged(string staged, ShareAddress final);
+
+        void DiscardStaged(string staged);
     }
 
     /// <summary>The submitter's side: drop jobs, read results, and wait for them.</summary>
@@ -90,12 +100,6 @@ namespace Outpost.Core.Transport
         /// <summary>Appends to a file, creating it; never through a link, never to a FIFO.</summary>
         void Append(ShareAddress address, byte[] content);
 
-        /// <summary>A local path where a job's output is streamed before <see cref="PublishStaged"/> puts it at <paramref name="final"/>.</summary>
-        string Stage(ShareAddress final);
-
-        void PublishStaged(string staged, ShareAddress final);
-
-        void DiscardStaged(string staged);
 
         /// <summary>Change notifications for the whole share, or null when the transport has none (poll).</summary>
         ShareWatcher? Watch();
