@@ -29,6 +29,32 @@ namespace Outpost.Core.Responding
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { } // a refused (linked) area is left alone
             }
+            try
+            {
+                foreach (int lane in share.Lanes(ShareArea.Inbox)) deleted += SweepOrphanedFiles(share, lane, cutoff);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+            return deleted;
+        }
+
+        /// <summary>
+        /// Jobs are never swept from the inbox, but the files of a job that never arrived are (a submitter
+        /// killed while writing them, or a withdrawn job): the same cutoff, and only while no job file is there.
+        /// </summary>
+        private static int SweepOrphanedFiles(IResponderTransport share, int lane, string cutoff)
+        {
+            int deleted = 0;
+            var entries = share.List(ShareArea.Inbox, lane);
+            var names = new System.Collections.Generic.HashSet<string>(System.Linq.Enumerable.Select(entries, e => e.Name), StringComparer.Ordinal);
+            foreach (var entry in entries)
+            {
+                string name = entry.Name;
+                int sidecar = name.IndexOf(Files.JobFiles.ManifestSuffix, StringComparison.Ordinal);
+                if (sidecar < 0 || entry.Kind != EntryKind.File || !ShareAddress.IsSafeName(name) || !Stem.TryParseTimestamp(name, out _)) continue;
+                if (names.Contains(name.Substring(0, sidecar))) continue; // its job is still queued
+                if (string.CompareOrdinal(name.Substring(0, Stem.TimestampLength), cutoff) >= 0) continue;
+                if (share.TryDelete(ShareAddress.In(ShareArea.Inbox, lane, name))) deleted++;
+            }
             return deleted;
         }
 
