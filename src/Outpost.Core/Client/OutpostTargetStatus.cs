@@ -40,6 +40,8 @@ namespace Outpost.Core.Client
         public int LaneCount { get; set; }
         public IList<OutpostLaneStatus> Lanes { get; set; } = new List<OutpostLaneStatus>();
         public IList<string> DispatchOrder { get; set; } = new List<string>();
+        /// <summary>What the responder serves beyond v1 (outpost_features: sessions, files); empty for a v1 responder.</summary>
+        public IList<string> Features { get; set; } = new List<string>();
         public IDictionary<string, string> Dispatch { get; set; } = new Dictionary<string, string>();
         /// <summary>Other targets advertising the same responder name, or null.</summary>
         public string? Collision { get; set; }

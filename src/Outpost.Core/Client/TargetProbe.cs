@@ -38,6 +38,7 @@ namespace Outpost.Core.Client
                 status.DispatchOrder = info.Order;
                 status.Dispatch = info.Interpreters;
                 status.ShareFileSystem = info.ShareFs;
+                status.Features = info.Features;
                 status.ShareWatch = info.ShareWatch;
             }
             IEnumerable<int> lanes = info != null ? Enumerable.Range(1, info.LaneCount) : target.Lanes();

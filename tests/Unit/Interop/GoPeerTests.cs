@@ -82,6 +82,14 @@ namespace Outpost.Tests.Interop
                 var signedJob = await target.WaitAsync(target.Submit(signed), TimeSpan.FromSeconds(30));
                 Assert.Equal("signed\n", Encoding.UTF8.GetString(target.ReadOutput(signedJob, OutputStreamKind.Stdout)));
 
+                // A v1 responder would run a job with files without them: refused before anything is written.
+                var withFiles = JobSubmission.FromText("cat a.txt\n", "sh");
+                File.WriteAllText(home.Combine("a.txt"), "a");
+                withFiles.Attachments.Add(home.Combine("a.txt"));
+                var before = Directory.GetFiles(Path.Combine(share, "inbox", "1")).Length;
+                Assert.Equal("FilesNotSupported", Assert.Throws<Outpost.Core.OutpostException>(() => target.Submit(withFiles)).ErrorId);
+                Assert.Equal(before, Directory.GetFiles(Path.Combine(share, "inbox", "1")).Length);
+
                 var longJob = target.Submit(JobSubmission.FromText("sleep 30\n", "sh"));
                 RunningResponder.WaitUntil(() => target.Probe().Lanes[0].BusyStem == longJob.Stem, TimeSpan.FromSeconds(30));
                 target.Cancel(longJob.Lane, longJob.Stem);
@@ -105,6 +113,8 @@ namespace Outpost.Tests.Interop
             await using var responder = new RunningResponder(o => { o.LaneCount = 2; o.Name = "net-responder"; });
             string share = responder.SharePath;
 
+            // This responder serves files (outpost_features=files); a v1 job without any runs exactly as before.
+            Assert.Contains("files", responder.Target.Probe().Features);
             var (exit, stdout, stderr) = Run(peer, $"submit --dir \"{share}\" --ext sh -", home, "echo out\necho err >&2\nexit 5\n");
             Assert.Equal(5, exit);
             Assert.Equal("out\n", stdout);
