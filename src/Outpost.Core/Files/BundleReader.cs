@@ -149,7 +149,7 @@ namespace Outpost.Core.Files
         }
 
         /// <summary>The parts, one after another, each checked to hold exactly its stated size, decompressed when compressed.</summary>
-        private sealed class PartStream : Stream
+        private sealed class PartStream : ForwardOnlyStream
         {
             private readonly IShareTransport _share;
             private readonly ShareAddress _manifest;
@@ -206,20 +206,10 @@ namespace Outpost.Core.Files
                 _raw?.Dispose();
                 base.Dispose(disposing);
             }
-
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
 
         /// <summary>Counts what a part gives, and refuses to give more than it was listed with.</summary>
-        private sealed class CountingStream : Stream
+        private sealed class CountingStream : ForwardOnlyStream
         {
             private readonly Stream _inner;
 
@@ -241,7 +231,11 @@ namespace Outpost.Core.Files
                 if (Count > Expected) throw new BundleException(BundleFailure.Damaged, $"part {Number} holds more than the {Expected} bytes listed");
                 return read;
             }
+        }
 
+        /// <summary>A stream read once from start to end: no seeking, no writing.</summary>
+        private abstract class ForwardOnlyStream : Stream
+        {
             public override bool CanRead => true;
             public override bool CanSeek => false;
             public override bool CanWrite => false;

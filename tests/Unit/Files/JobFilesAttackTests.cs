@@ -210,7 +210,7 @@ namespace Outpost.Tests.Files
             File.WriteAllBytes(folder.Combine("payload.bin"), Enumerable.Range(0, 3_000_000).Select(i => (byte)(i * 7)).ToArray());
             string started = folder.Combine("started");
             var target = new OutpostTarget(share);
-            using (var first = StartResponder(share))
+            using (var first = ResponderProcess.Start(share))
             {
                 RunningResponder.WaitUntil(() => File.Exists(Path.Combine(share, "inbox", "dispatch.txt")), TimeSpan.FromSeconds(30));
                 var submission = JobSubmission.FromText($"# retry=1\nsha256sum payload.bin | cut -c1-64\ntouch '{started}'\nsleep 30\n", "sh");
@@ -224,7 +224,7 @@ namespace Outpost.Tests.Files
             // A killed holder's claim stays fresh for 10 s; operators wait that out, the test ages it.
             var claim = Path.Combine(share, "inbox", ResponderClaim.FileName);
             File.WriteAllLines(claim, File.ReadAllLines(claim).Where(l => !l.StartsWith("heartbeat=")).Append("heartbeat=2020-01-01.00:00:00.000"));
-            using var second = StartResponder(share);
+            using var second = ResponderProcess.Start(share);
             RunningResponder.WaitUntil(() => File.Exists(started), TimeSpan.FromSeconds(30)); // the retry got its files again
             var job = target.GetJobs().Single();
             target.Cancel(job.Lane, job.Stem);
@@ -232,22 +232,6 @@ namespace Outpost.Tests.Files
             string expected = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(folder.Combine("payload.bin")))).ToLowerInvariant();
             Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(target.ReadOutput(job, OutputStreamKind.Stdout)).Trim());
             second.Kill();
-        }
-
-        private static Process StartResponder(string share)
-        {
-            var process = Process.Start(new ProcessStartInfo("dotnet",
-                $"\"{Path.Combine(AppContext.BaseDirectory, "outpost.dll")}\" run --dir \"{share}\" --poll 50ms --quiet")
-            {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            })!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
         }
     }
 }

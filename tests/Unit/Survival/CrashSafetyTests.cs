@@ -15,22 +15,7 @@ namespace Outpost.Tests.Survival
     /// </summary>
     public class CrashSafetyTests
     {
-        private static Process StartResponder(string share)
-        {
-            var process = Process.Start(new ProcessStartInfo("dotnet",
-                $"\"{Path.Combine(AppContext.BaseDirectory, "outpost.dll")}\" run --dir \"{share}\" --lanes 2 --poll 50ms --quiet")
-            {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            })!;
-            // Drain both pipes: a responder blocked on a full pipe would look like a hang.
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
-        }
+        private static Process StartResponder(string share) => ResponderProcess.Start(share, "--lanes 2");
 
         [Fact]
         public void Random_kill_9_across_200_jobs_loses_nothing_and_runs_nothing_twice()

@@ -23,17 +23,7 @@ namespace Outpost.Tests.Warm
             File.WriteAllText(config,
                 "[dispatch]\nenabled = [\"sh\", \"ps1\"]\n[dispatch.path]\nsh = \"/bin/sh\"\nps1 = \"" + pwsh + "\"\n" +
                 "[warm]\nextensions = [\"sh\", \"ps1\"]\nspares_per_lane = 1\n");
-            using var responder = Process.Start(new ProcessStartInfo("dotnet",
-                $"\"{Path.Combine(AppContext.BaseDirectory, "outpost.dll")}\" run --dir \"{share}\" --config \"{config}\" --poll 50ms --quiet")
-            {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            })!;
-            responder.OutputDataReceived += (_, _) => { };
-            responder.ErrorDataReceived += (_, _) => { };
-            responder.BeginOutputReadLine();
-            responder.BeginErrorReadLine();
+            using var responder = ResponderProcess.Start(share, $"--config \"{config}\"");
             try
             {
                 var target = new OutpostTarget(share, "killed");
