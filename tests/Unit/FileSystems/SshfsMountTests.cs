@@ -142,6 +142,30 @@ namespace Outpost.Tests.FileSystems
             }
         }
 
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task Files_go_both_ways_when_either_side_is_on_the_mount(bool submitterOnMount)
+        {
+            using var mount = Mount();
+            using var local = new TempFolder();
+            Directory.CreateDirectory(local.Combine("tree", "sub"));
+            var random = new Random(18);
+            byte[] payload = new byte[3_000_000];
+            random.NextBytes(payload);
+            File.WriteAllBytes(local.Combine("tree", "sub", "payload.bin"), payload);
+            string serverShare = Path.Combine(mount.ServerPath, "share"), mountShare = Path.Combine(mount.MountPath, "share");
+            await using var responder = new RunningResponder(sharePath: submitterOnMount ? serverShare : mountShare);
+            var submitter = new OutpostTarget(submitterOnMount ? mountShare : serverShare, "files");
+            var submission = JobSubmission.FromText("cp tree/sub/payload.bin copy.bin && echo staged\n", "sh");
+            submission.Attachments.Add(local.Combine("tree"));
+            submission.Collect.Add("*.bin");
+            var job = await submitter.WaitAsync(submitter.Submit(submission), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            Assert.True(job.Result!.ExitCode == 0, System.Text.Encoding.UTF8.GetString(submitter.ReadOutput(job, OutputStreamKind.Stderr)));
+            var files = ArtifactReceiver.Receive(submitter, job, local.Combine("home"), overwrite: false);
+            Assert.Equal(payload, File.ReadAllBytes(files.Single()));
+        }
+
         [Fact]
         public async Task Without_the_probe_the_same_job_waits_for_the_slow_poll()
         {
