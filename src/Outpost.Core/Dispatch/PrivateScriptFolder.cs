@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using Outpost.Core.Transport;
 
 namespace Outpost.Core.Dispatch
@@ -15,9 +17,15 @@ namespace Outpost.Core.Dispatch
     // FOLDERID_LocalAppData is per user (%LOCALAPPDATA%): https://learn.microsoft.com/windows/win32/shell/knownfolderid
     public static class PrivateScriptFolder
     {
-        public static string Create() =>
-            Create(RootFor(RuntimeInformation.IsOSPlatform(OSPlatform.Windows),
-                Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), Path.GetTempPath()));
+        private const string OwnerFile = ".owner";
+        private static readonly Regex FolderName = new Regex("^outpost-[0-9a-f]{12}$", RegexOptions.CultureInvariant);
+        private static readonly Dictionary<string, FileStream> Held = new Dictionary<string, FileStream>(StringComparer.Ordinal);
+
+        public static string DefaultRoot =>
+            RootFor(RuntimeInformation.IsOSPlatform(OSPlatform.Windows),
+                Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), Path.GetTempPath());
+
+        public static string Create() => Create(DefaultRoot);
 
         /// <summary>The folder the private folders go under: per-user application data on Windows, else temp.</summary>
         public static string RootFor(bool windows, string localAppData, string tempPath) =>
@@ -29,6 +37,59 @@ namespace Outpost.Core.Dispatch
             Directory.CreateDirectory(folder);
             UnixFile.TrySetMode(folder, Convert.ToInt32("700", 8));
             return folder;
+        }
+
+        /// <summary>
+        /// A responder's folder, marked as in use for as long as this process lives: it holds its
+        /// <c>.owner</c> file open without sharing (an OS lock that a kill -9 releases), so a later responder
+        /// can tell a folder whose owner died (with its scripts and staged attachments) and remove it.
+        /// </summary>
+        public static string CreateOwned(string root)
+        {
+            string folder = Create(root);
+            var owner = new FileStream(Path.Combine(folder, OwnerFile), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            lock (Held) Held[folder] = owner;
+            return folder;
+        }
+
+        /// <summary>Lets go of a folder made by <see cref="CreateOwned"/> (before deleting it: Windows keeps an open file's folder).</summary>
+        public static void Release(string folder)
+        {
+            lock (Held)
+            {
+                if (!Held.TryGetValue(folder, out var owner)) return;
+                owner.Dispose();
+                Held.Remove(folder);
+            }
+        }
+
+        /// <summary>
+        /// Removes the folders under <paramref name="root"/> that a responder made with <see cref="CreateOwned"/>
+        /// and that no living process holds any more (their owner was killed). Folders of other accounts, of
+        /// living responders, and anything not named and marked as ours are left alone.
+        /// </summary>
+        /// <returns>How many were removed.</returns>
+        public static int RemoveAbandoned(string root)
+        {
+            int removed = 0;
+            IEnumerable<string> folders;
+            try { folders = Directory.EnumerateDirectories(root, "outpost-*"); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return 0; }
+            foreach (string folder in folders)
+            {
+                if (!FolderName.IsMatch(Path.GetFileName(folder)) || NativeFiles.KindOf(folder) != EntryKind.Directory) continue;
+                string owner = Path.Combine(folder, OwnerFile);
+                if (NativeFiles.KindOf(owner) != EntryKind.File) continue;
+                lock (Held) if (Held.ContainsKey(folder)) continue;
+                try
+                {
+                    using (new FileStream(owner, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { } // held: its owner lives
+                    Directory.Delete(folder, recursive: true);
+                    removed++;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+            }
+            return removed;
         }
     }
 }

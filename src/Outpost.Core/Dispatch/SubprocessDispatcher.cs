@@ -32,7 +32,15 @@ namespace Outpost.Core.Dispatch
             _sessions = sessions;
         }
 
-        public static string CreatePrivateScriptFolder() => PrivateScriptFolder.Create();
+        /// <summary>
+        /// The responder's private folder, after removing those that responders killed before they could
+        /// (scripts, staged attachments, warm spares' bootstraps would otherwise stay in temp for good).
+        /// </summary>
+        public static string CreatePrivateScriptFolder()
+        {
+            PrivateScriptFolder.RemoveAbandoned(PrivateScriptFolder.DefaultRoot);
+            return PrivateScriptFolder.CreateOwned(PrivateScriptFolder.DefaultRoot);
+        }
 
         public async Task<DispatchOutcome> RunAsync(DispatchRequest request, CancellationToken cancel, CancellationToken interrupt)
         {

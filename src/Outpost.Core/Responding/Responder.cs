@@ -180,6 +180,7 @@ namespace Outpost.Core.Responding
                 foreach (var lane in lanes) lane.Dispose();
                 _spares?.Dispose();
                 _sessions?.Dispose();
+                PrivateScriptFolder.Release(scriptFolder);
                 try { Directory.Delete(scriptFolder, recursive: true); }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
