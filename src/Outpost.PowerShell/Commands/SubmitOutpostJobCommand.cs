@@ -61,6 +61,20 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public string? SigningKey { get; set; }
 
+        /// <summary>Local files and folders sent with the job (wildcards allowed), staged in its own folder on the target.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Attachment { get; set; }
+
+        /// <summary>Glob patterns of files the job makes, brought back beside its result (Receive-OutpostJob -Artifact).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Collect { get; set; }
+
+        /// <summary>Gzip the attachments (and the artifacts coming back) on their way through the share.</summary>
+        [Parameter]
+        public SwitchParameter CompressFiles { get; set; }
+
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
@@ -71,7 +85,19 @@ namespace Outpost.PowerShell.Commands
         {
             if (Wait && AsJob)
                 ThrowTerminatingError(Error("WaitAndAsJob", ErrorCategory.InvalidArgument, "use -Wait or -AsJob, not both", null));
+            // The same files go to every target and with every piped script: a path that names nothing stops it all.
+            try
+            {
+                _attachments = Attachment == null ? Array.Empty<string>() : FilePaths.ResolveAttachments(this, Attachment);
+                JobFileOptions.CheckCollect(Collect);
+            }
+            catch (OutpostException e)
+            {
+                ThrowFailure(e);
+            }
         }
+
+        private IReadOnlyList<string> _attachments = Array.Empty<string>();
 
         protected override void ProcessRecord()
         {
@@ -101,7 +127,9 @@ namespace Outpost.PowerShell.Commands
                 WriteFailure(e);
                 return null;
             }
-            if (!ShouldProcess($"{target.Name} lane {Lane}", $"Submit .{submission.Extension} job ({submission.Content.Length} bytes)")) return null;
+            if (!ShouldProcess($"{target.Name} lane {Lane}", $"Submit .{submission.Extension} job ({submission.Content.Length} bytes){JobFileOptions.Describe(submission)}")) return null;
+            var bar = new TransferProgressBar(0x0759, $"Sending files to {target.Name}", WriteProgress);
+            submission.Progress = bar.Report;
             OutpostJob job;
             try { job = target.Submit(submission); }
             catch (OutpostException e)
@@ -109,6 +137,7 @@ namespace Outpost.PowerShell.Commands
                 WriteFailure(e);
                 return null;
             }
+            finally { bar.Complete(); }
             WriteVerbose($"submitted {job.Stem} to {target.Name} lane {job.Lane}");
             if (AsJob)
             {
@@ -158,6 +187,9 @@ namespace Outpost.PowerShell.Commands
                     if ((entry.Value is PSObject ps ? ps.BaseObject : entry.Value) is SecureString) submission.SecretNames.Add(name);
                 }
             }
+            JobFileOptions.Apply(submission, _attachments, Collect, CompressFiles);
+            // -Collect names files where the job works: its own folder, or the folder -WorkingDirectory sends it to.
+            if (Collect != null && !string.IsNullOrEmpty(WorkingDirectory)) submission.CollectFrom = WorkingDirectory;
             if (SigningKey != null) submission.SigningKey = Core.Trust.OutpostKey.Load(GetUnresolvedProviderPathFromPSPath(SigningKey));
             return submission;
         }
