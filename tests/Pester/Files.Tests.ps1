@@ -159,6 +159,17 @@ Describe 'Invoke-OutpostCommand -Attachment -Collect -CollectTo' -Skip:(-not $Ha
         Get-Content -LiteralPath (Join-Path $to 'v.txt') | Should -Be 'new'
     }
 
+    It 'collects with -AsJob too, when the child job ends' {
+        $to = Join-Path $TestDrive 'collected-asjob'
+        $job = Invoke-OutpostCommand -Target files-b -Attachment (Join-Path $Cfg 'one.cfg') -Collect 'copy.cfg' -CollectTo $to -AsJob -ScriptBlock {
+            Copy-Item -LiteralPath (Join-Path $OutpostAttachments 'one.cfg') -Destination copy.cfg
+        }
+        $job | Wait-Job -Timeout 60 | Out-Null
+        $job.State | Should -Be 'Completed'
+        Get-Content -LiteralPath (Join-Path $to 'copy.cfg') | Should -Be 'one=1'
+        $job | Remove-Job
+    }
+
     It 'refuses files with -Session, before anything is sent' {
         $s = New-OutpostSession -Path $Share -Name 'files-session'
         try {

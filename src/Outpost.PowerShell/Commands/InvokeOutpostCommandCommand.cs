@@ -73,6 +73,7 @@ namespace Outpost.PowerShell.Commands
         /// <summary>Local files and folders sent with the command; the script block finds them in $OutpostAttachments.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[]? Attachment { get; set; }
 
         /// <summary>Glob patterns of files the script block makes, relative to the folder it starts in; copied to -CollectTo.</summary>

@@ -64,6 +64,7 @@ namespace Outpost.PowerShell.Commands
         /// <summary>Local files and folders sent with the job (wildcards allowed), staged in its own folder on the target.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[]? Attachment { get; set; }
 
         /// <summary>Glob patterns of files the job makes, brought back beside its result (Receive-OutpostJob -Artifact).</summary>
