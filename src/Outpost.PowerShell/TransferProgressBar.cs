@@ -14,24 +14,31 @@ namespace Outpost.PowerShell
     {
         private static readonly TimeSpan ShowAfter = TimeSpan.FromMilliseconds(500);
         private static readonly TimeSpan Redraw = TimeSpan.FromMilliseconds(200);
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Func<TimeSpan> _elapsed;
         private readonly int _activityId;
         private readonly string _activity;
         private readonly Action<ProgressRecord> _write;
-        private TimeSpan _drawn = TimeSpan.MinValue;
+        private TimeSpan? _drawn;
         private bool _shown;
 
-        public TransferProgressBar(int activityId, string activity, Action<ProgressRecord> write)
+        /// <param name="elapsed">Time since the transfer started (tests give their own clock).</param>
+        public TransferProgressBar(int activityId, string activity, Action<ProgressRecord> write, Func<TimeSpan>? elapsed = null)
         {
             _activityId = activityId;
             _activity = activity;
             _write = write;
+            if (elapsed is null)
+            {
+                var clock = Stopwatch.StartNew();
+                elapsed = () => clock.Elapsed;
+            }
+            _elapsed = elapsed;
         }
 
         public void Report(TransferProgress progress)
         {
-            var now = _clock.Elapsed;
-            if (now < ShowAfter || now - _drawn < Redraw) return;
+            var now = _elapsed();
+            if (now < ShowAfter || _drawn is { } drawn && now - drawn < Redraw) return;
             _drawn = now;
             int percent = progress.BytesTotal <= 0 ? 100 : (int)Math.Min(100, progress.BytesDone * 100 / progress.BytesTotal);
             _write(new ProgressRecord(_activityId, _activity, $"{Size(progress.BytesDone)} of {Size(progress.BytesTotal)}")

@@ -243,3 +243,45 @@ Describe 'Errors a user sees with files' {
         $job | Stop-OutpostJob -Confirm:$false | Out-Null
     }
 }
+
+Describe 'The transfer progress bar' {
+    # Driven with its own clock: large transfers are what it is for, and a test cannot wait on one.
+    BeforeAll {
+        $script:BarType = (Get-Command Submit-OutpostJob).ImplementingType.Assembly.GetType('Outpost.PowerShell.TransferProgressBar', $true)
+        function script:New-Bar([System.Collections.Generic.List[System.Management.Automation.ProgressRecord]] $Records, [hashtable] $Clock) {
+            $write = [Action[System.Management.Automation.ProgressRecord]] { param($r) $Records.Add($r) }.GetNewClosure()
+            $elapsed = [Func[timespan]] { $Clock.Now }.GetNewClosure()
+            [Activator]::CreateInstance($BarType, [System.Reflection.BindingFlags]'Instance, Public, NonPublic', $null, @(7, 'Sending files', $write, $elapsed), $null)
+        }
+        function script:Send($Bar, [long] $Done) {
+            $BarType.GetMethod('Report').Invoke($Bar, @([Outpost.Core.Files.TransferProgress]::new('Sending files', 'big.bin', $Done, 4GB)))
+        }
+    }
+
+    It 'stays hidden for a transfer that ends within half a second' {
+        $records = [System.Collections.Generic.List[System.Management.Automation.ProgressRecord]]::new()
+        $clock = @{ Now = [timespan]::FromMilliseconds(100) }
+        $bar = New-Bar $records $clock
+        Send $bar 1MB
+        $BarType.GetMethod('Complete').Invoke($bar, @())
+        $records.Count | Should -Be 0
+    }
+
+    It 'shows a long transfer at most five times a second, with its percentage, and completes it' {
+        $records = [System.Collections.Generic.List[System.Management.Automation.ProgressRecord]]::new()
+        $clock = @{ Now = [timespan]::FromMilliseconds(600) }
+        $bar = New-Bar $records $clock
+        Send $bar 1GB
+        $clock.Now = [timespan]::FromMilliseconds(700)
+        Send $bar 2GB       # too soon after the last draw
+        $clock.Now = [timespan]::FromMilliseconds(900)
+        Send $bar 3GB
+        $BarType.GetMethod('Complete').Invoke($bar, @())
+        $records.Count | Should -Be 3
+        $records[0].PercentComplete | Should -Be 25
+        $records[0].CurrentOperation | Should -Be 'big.bin'
+        $records[0].StatusDescription | Should -Be '1.0 GiB of 4.0 GiB'
+        $records[1].PercentComplete | Should -Be 75
+        $records[2].RecordType | Should -Be 'Completed'
+    }
+}

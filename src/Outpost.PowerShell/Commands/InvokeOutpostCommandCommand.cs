@@ -14,7 +14,7 @@ namespace Outpost.PowerShell.Commands
     [Cmdlet(VerbsLifecycle.Invoke, "OutpostCommand", DefaultParameterSetName = "Target")]
     [OutputType(typeof(PSObject))]
     [OutputType(typeof(OutpostInvokeJob))]
-    public sealed class InvokeOutpostCommandCommand : OutpostCmdlet, IRemoteStreams
+    public sealed class InvokeOutpostCommandCommand : FileJobCmdlet, IRemoteStreams
     {
         private RemoteCommand? _command;
         private RemoteFanOut? _fanOut;
@@ -70,17 +70,6 @@ namespace Outpost.PowerShell.Commands
         [Parameter(ParameterSetName = "Target")]
         public SwitchParameter AsJob { get; set; }
 
-        /// <summary>Local files and folders sent with the command; the script block finds them in $OutpostAttachments.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [SupportsWildcards]
-        public string[]? Attachment { get; set; }
-
-        /// <summary>Glob patterns of files the script block makes, relative to the folder it starts in; copied to -CollectTo.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? Collect { get; set; }
-
         /// <summary>The local folder the collected files are copied to when each target's run ends (a subfolder per target when there are several).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -116,11 +105,10 @@ namespace Outpost.PowerShell.Commands
             if (CollectTo != null && Collect == null)
                 ThrowTerminatingError(Error("CollectToNeedsCollect", ErrorCategory.InvalidArgument,
                     "-CollectTo says where to copy the job's files, but not which: add -Collect <patterns> (such as 'out/*')", CollectTo));
+            _command!.Attachments = ResolveFiles();
+            _command.Collect = Collect;
             try
             {
-                _command!.Attachments = Attachment == null ? Array.Empty<string>() : FilePaths.ResolveAttachments(this, Attachment);
-                JobFileOptions.CheckCollect(Collect);
-                _command.Collect = Collect;
                 if (CollectTo != null) _command.CollectTo = FilePaths.Folder(this, CollectTo, "-CollectTo");
             }
             catch (OutpostException e)

@@ -14,7 +14,7 @@ namespace Outpost.PowerShell.Commands
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(OutpostJob))]
     [OutputType(typeof(OutpostSubmitJob))]
-    public sealed class SubmitOutpostJobCommand : OutpostCmdlet
+    public sealed class SubmitOutpostJobCommand : FileJobCmdlet
     {
         /// <summary>One or more registered targets: the job goes to each of them.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -61,17 +61,6 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public string? SigningKey { get; set; }
 
-        /// <summary>Local files and folders sent with the job (wildcards allowed), staged in its own folder on the target.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [SupportsWildcards]
-        public string[]? Attachment { get; set; }
-
-        /// <summary>Glob patterns of files the job makes, brought back beside its result (Receive-OutpostJob -Artifact).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? Collect { get; set; }
-
         /// <summary>Gzip the attachments (and the artifacts coming back) on their way through the share.</summary>
         [Parameter]
         public SwitchParameter CompressFiles { get; set; }
@@ -87,15 +76,7 @@ namespace Outpost.PowerShell.Commands
             if (Wait && AsJob)
                 ThrowTerminatingError(Error("WaitAndAsJob", ErrorCategory.InvalidArgument, "use -Wait or -AsJob, not both", null));
             // The same files go to every target and with every piped script: a path that names nothing stops it all.
-            try
-            {
-                _attachments = Attachment == null ? Array.Empty<string>() : FilePaths.ResolveAttachments(this, Attachment);
-                JobFileOptions.CheckCollect(Collect);
-            }
-            catch (OutpostException e)
-            {
-                ThrowFailure(e);
-            }
+            _attachments = ResolveFiles();
         }
 
         private IReadOnlyList<string> _attachments = Array.Empty<string>();
