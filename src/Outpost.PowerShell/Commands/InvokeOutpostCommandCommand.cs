@@ -105,11 +105,12 @@ namespace Outpost.PowerShell.Commands
             if (CollectTo != null && Collect == null)
                 ThrowTerminatingError(Error("CollectToNeedsCollect", ErrorCategory.InvalidArgument,
                     "-CollectTo says where to copy the job's files, but not which: add -Collect <patterns> (such as 'out/*')", CollectTo));
-            _command!.Attachments = ResolveFiles();
-            _command.Collect = Collect;
+            var command = _command!;
+            command.Attachments = ResolveFiles();
+            command.Collect = Collect;
             try
             {
-                if (CollectTo != null) _command.CollectTo = FilePaths.Folder(this, CollectTo, "-CollectTo");
+                if (CollectTo != null) command.CollectTo = FilePaths.Folder(this, CollectTo, "-CollectTo");
             }
             catch (OutpostException e)
             {
@@ -118,7 +119,7 @@ namespace Outpost.PowerShell.Commands
             // One target named on the command line: its files go straight into -CollectTo. Several, or targets
             // from the pipeline (how many is not known yet): a subfolder each, named for the target.
             int named = MyInvocation.ExpectingInput ? int.MaxValue : System.Linq.Enumerable.Count(TargetAddresses.From(Target, Path));
-            _command!.CollectPerTarget = named > 1;
+            command.CollectPerTarget = named > 1;
         }
 
         /// <summary>A session's commands run inside its worker, which has no folder of its own to stage files in.</summary>

@@ -16,6 +16,8 @@ namespace Outpost.PowerShell.Commands
     [OutputType(typeof(OutpostSubmitJob))]
     public sealed class SubmitOutpostJobCommand : FileJobCmdlet
     {
+        private IReadOnlyList<string> _attachments = Array.Empty<string>();
+
         /// <summary>One or more registered targets: the job goes to each of them.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TargetNameCompleter))]
@@ -78,8 +80,6 @@ namespace Outpost.PowerShell.Commands
             // The same files go to every target and with every piped script: a path that names nothing stops it all.
             _attachments = ResolveFiles();
         }
-
-        private IReadOnlyList<string> _attachments = Array.Empty<string>();
 
         protected override void ProcessRecord()
         {
