@@ -90,7 +90,7 @@ namespace Outpost.PowerShell.Commands
             var result = job.Result!;
             if (result.ArtifactsSha256.Length == 0)
             {
-                WriteWarning($"job {job.Stem} on {target.Name} has no artifacts: it was not submitted with -Collect");
+                WriteWarning($"job {job.Stem} on {target.Name} has no artifacts: it was submitted without -Collect, or its files could not be collected (its stderr says why)");
                 return;
             }
             string folder = FilePaths.Folder(this, Destination, "-Destination");
