@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
@@ -37,6 +38,19 @@ namespace Outpost.PowerShell
         public string? SigningKeyPath { get; set; }
         /// <summary>Bounds the whole wait; when set, it replaces the no-live-responder check.</summary>
         public TimeSpan? WaitTimeout { get; set; }
+        /// <summary>Local files and folders (resolved already) sent with every destination's job.</summary>
+        public IReadOnlyList<string> Attachments { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string>? Collect { get; set; }
+        /// <summary>The local folder the artifacts are copied to when each job ends; null: they stay in the share.</summary>
+        public string? CollectTo { get; set; }
+        /// <summary>Several destinations: each one's artifacts go to a subfolder named for it, as PSComputerName tells output apart.</summary>
+        public bool CollectPerTarget { get; set; }
+
+        public void ApplyFiles(JobSubmission submission) => JobFileOptions.Apply(submission, Attachments, Collect, compress: false);
+
+        /// <summary>Where one destination's artifacts go.</summary>
+        public string CollectFolderFor(string targetName) =>
+            CollectPerTarget ? System.IO.Path.Combine(CollectTo!, FilePaths.FolderNameFor(targetName)) : CollectTo!;
 
         /// <summary>Throws a clear OutpostException for a value that cannot be serialized or a $using: that cannot be read.</summary>
         public static RemoteCommand Create(ScriptBlock scriptBlock, object[]? arguments, int depth, SessionState session)
@@ -146,16 +160,46 @@ namespace Outpost.PowerShell
         public RemoteOrigin Origin { get; }
         public OutpostJob? Job { get; private set; }
 
-        public OutpostJob Submit()
+        private OutpostJob Submit(IRemoteStreams streams)
         {
             var submission = JobSubmission.FromText(_destination.Wrap(_command.BuildWrapper(_token)), "ps1");
             submission.Lane = _command.Lane;
             submission.Label = "invoke";
             if (_command.TimeoutSec > 0) submission.TimeoutSeconds = _command.TimeoutSec;
             if (_command.SigningKeyPath != null) submission.SigningKey = Core.Trust.OutpostKey.Load(_command.SigningKeyPath);
+            _command.ApplyFiles(submission);
             _destination.Prepare(submission);
-            Job = _target.Submit(submission);
+            var bar = new TransferProgressBar(_transferActivityId, $"Sending files to {Origin.TargetName}", streams.Progress);
+            submission.Progress = bar.Report;
+            try { Job = _target.Submit(submission); }
+            finally { bar.Complete(); }
             return Job;
+        }
+
+        private static int _nextTransferId = 0x1758;
+        private readonly int _transferActivityId = Interlocked.Increment(ref _nextTransferId);
+
+        /// <summary>
+        /// -CollectTo: the job's artifacts copied home as soon as it ends (failed or not: logs matter most then),
+        /// replacing files already there as Copy-Item does. A failure is an error record of this destination.
+        /// </summary>
+        private void CollectArtifacts(OutpostJob finished, IRemoteStreams streams, RemoteOutcome outcome)
+        {
+            if (_command.CollectTo == null || finished.Result == null) return;
+            string folder = _command.CollectFolderFor(Origin.TargetName);
+            var bar = new TransferProgressBar(_transferActivityId, $"Receiving files from {Origin.TargetName}", streams.Progress);
+            try
+            {
+                var files = ArtifactReceiver.Receive(_target, finished, folder, overwrite: true, bar.Report);
+                streams.Verbose($"{files.Count} artifact(s) of job {finished.Stem} from {Origin.TargetName} copied to {folder}");
+            }
+            catch (OutpostException e)
+            {
+                streams.Error(new ErrorRecord(e, e.ErrorId, ErrorCategories.Of(e.Kind), Origin.TargetName));
+                outcome.Failed = true;
+                outcome.Reason ??= e;
+            }
+            finally { bar.Complete(); }
         }
 
         /// <summary>
@@ -168,7 +212,7 @@ namespace Outpost.PowerShell
             var outcome = new RemoteOutcome();
             try
             {
-                if (Job == null) Submit();
+                if (Job == null) Submit(streams);
                 var (finished, terminating) = Play(streams, cancel);
                 outcome.Job = finished;
                 outcome.Terminating = terminating;
@@ -180,6 +224,7 @@ namespace Outpost.PowerShell
                     outcome.Reason = own.Exception;
                 }
                 else ReportEnd(finished, terminating != null, streams, outcome);
+                CollectArtifacts(finished, streams, outcome);
                 if (terminating != null)
                 {
                     outcome.Failed = true;

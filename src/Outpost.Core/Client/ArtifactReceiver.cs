@@ -35,6 +35,10 @@ namespace Outpost.Core.Client
             {
                 throw new OutpostException("ArtifactWriteFailed", OutpostErrorKind.PermissionDenied, $"cannot write to {destination}: {e.Message}", destination, e);
             }
+            catch (IOException e) // the destination is a file, or its drive is gone: not a BundleException (caught above)
+            {
+                throw new OutpostException("ArtifactWriteFailed", OutpostErrorKind.InvalidOperation, $"cannot write to {destination}: {e.Message}", destination, e);
+            }
         }
 
         internal static OutpostException Failure(BundleException e, OutpostJob job, OutpostTarget target) => e.Failure switch
@@ -45,8 +49,8 @@ namespace Outpost.Core.Client
                 $"job {job.Stem}'s artifacts were not accepted: {e.Message}", job, e),
             BundleFailure.Unsafe => new OutpostException("ArtifactUnsafe", OutpostErrorKind.InvalidData,
                 $"job {job.Stem}'s artifacts were not accepted: {e.Message}", job, e),
-            _ => new OutpostException(e.Message.Contains("already exists") ? "ArtifactExists" : "ArtifactWriteFailed", OutpostErrorKind.InvalidOperation,
-                e.Message, job, e),
+            BundleFailure.Exists => new OutpostException("ArtifactExists", OutpostErrorKind.AlreadyExists, e.Message, job, e),
+            _ => new OutpostException("ArtifactWriteFailed", OutpostErrorKind.InvalidOperation, e.Message, job, e),
         };
     }
 }

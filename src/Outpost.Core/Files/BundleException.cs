@@ -14,6 +14,8 @@ namespace Outpost.Core.Files
         OverLimit,
         /// <summary>A local file could not be read or written.</summary>
         Local,
+        /// <summary>A file is already where an unpack without overwrite would put one.</summary>
+        Exists,
     }
 
     /// <summary>A bundle that cannot be used; nothing it would have written is left as if complete.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using System.Security.Cryptography;
 using Outpost.Core.Transport;
 
@@ -62,6 +63,7 @@ namespace Outpost.Core.Files
         /// <param name="overwrite">Replace files already there (as Copy-Item does); otherwise an existing file fails the unpack.</param>
         public IReadOnlyList<string> Unpack(BundleManifest manifest, string destination, bool overwrite)
         {
+            if (!overwrite) RefuseExisting(manifest, destination);
             Directory.CreateDirectory(destination);
             var written = new List<string>();
             long total = manifest.TotalBytes, done = 0;
@@ -79,13 +81,24 @@ namespace Outpost.Core.Files
             return written;
         }
 
+        // Checked before anything is written, so a refused unpack leaves the destination as it was.
+        private static void RefuseExisting(BundleManifest manifest, string destination)
+        {
+            var existing = manifest.Entries.Where(e => !e.IsFolder)
+                .Select(e => BundlePath.Under(destination, e.Path))
+                .Where(path => NativeFiles.KindOf(path) == EntryKind.File).ToList();
+            if (existing.Count == 0) return;
+            string more = existing.Count > 1 ? $" (and {existing.Count - 1} more)" : "";
+            throw new BundleException(BundleFailure.Exists, $"{existing[0]} already exists{more}; nothing was written (use -Force to replace existing files)");
+        }
+
         private long UnpackFile(BundleEntry entry, string target, Stream data, byte[] buffer, bool overwrite, long done, long total)
         {
             var existing = NativeFiles.KindOf(target);
             if (existing == EntryKind.Link || existing == EntryKind.Directory || existing == EntryKind.Special)
                 throw new BundleException(BundleFailure.Unsafe, $"{target} is a {(existing == EntryKind.Directory ? "folder" : "link or special file")}; not replacing it with the file {BundlePath.Printable(entry.Path)}");
             if (existing == EntryKind.File && !overwrite)
-                throw new BundleException(BundleFailure.Local, $"{target} already exists (use -Force to replace it)");
+                throw new BundleException(BundleFailure.Exists, $"{target} already exists (use -Force to replace it)");
             string partial = target + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + PartialSuffix;
             try
             {

@@ -64,7 +64,8 @@ namespace Outpost.Core.Remoting
         // UsingExpressionAst's key, bound through the '--%' parameter, from which PowerShell 3 and later
         // resolve every $using: form itself (bare, in strings, member access, index). The framing step's End
         // block runs only when the block was not left with 'exit', which is how an 'exit N' is told from a
-        // native command's exit code; the wrapper then ends with N.
+        // native command's exit code; the wrapper then ends with N. A job with files finds them in
+        // $OutpostAttachments (set only then, so a session's own variable of that name is never replaced).
         private const string Template = @"# Outpost Invoke-OutpostCommand wrapper: frames on stdout are '<token> <kind> <base64 CliXml>'.
 $ErrorActionPreference = 'Continue'
 $WarningPreference = 'Continue'
@@ -92,6 +93,7 @@ function __OutpostEmit($Value) {
 function __OutpostXml([string] $Base64) {
     [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Base64))
 }
+if ($env:OUTPOST_ATTACHMENTS) { $OutpostAttachments = $env:OUTPOST_ATTACHMENTS }
 $__outpostPs = [PowerShell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
 [void] $__outpostPs.AddScript((__OutpostXml '@SCRIPT@'), $__outpostLocalScope)
 if ('@ARGS@') {

@@ -14,7 +14,7 @@ namespace Outpost.PowerShell.Commands
     [Cmdlet(VerbsLifecycle.Invoke, "OutpostCommand", DefaultParameterSetName = "Target")]
     [OutputType(typeof(PSObject))]
     [OutputType(typeof(OutpostInvokeJob))]
-    public sealed class InvokeOutpostCommandCommand : OutpostCmdlet, IRemoteStreams
+    public sealed class InvokeOutpostCommandCommand : FileJobCmdlet, IRemoteStreams
     {
         private RemoteCommand? _command;
         private RemoteFanOut? _fanOut;
@@ -70,6 +70,13 @@ namespace Outpost.PowerShell.Commands
         [Parameter(ParameterSetName = "Target")]
         public SwitchParameter AsJob { get; set; }
 
+        /// <summary>The local folder the collected files are copied to when each target's run ends (a subfolder per target when there are several).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CollectTo { get; set; }
+
+        private bool CarriesFiles => Attachment != null || Collect != null || CollectTo != null;
+
         protected override void BeginProcessing()
         {
             try
@@ -84,11 +91,46 @@ namespace Outpost.PowerShell.Commands
             _command.TimeoutSec = TimeoutSec;
             _command.SigningKeyPath = SigningKey == null ? null : GetUnresolvedProviderPathFromPSPath(SigningKey);
             if (WaitTimeoutSec > 0) _command.WaitTimeout = TimeSpan.FromSeconds(WaitTimeoutSec);
+            if (CarriesFiles) PrepareFiles();
             if (!AsJob) _fanOut = new RemoteFanOut(ThrottleLimit, CancelToken, OnFinished);
         }
 
+        /// <summary>Checks and resolves the file parameters once, for every target: any problem stops the command before anything is sent.</summary>
+        private void PrepareFiles()
+        {
+            if (Session != null) RefuseSession();
+            if (Collect != null && CollectTo == null)
+                ThrowTerminatingError(Error("CollectNeedsCollectTo", ErrorCategory.InvalidArgument,
+                    "-Collect names files to bring back, but not where to: add -CollectTo <local folder>", Collect));
+            if (CollectTo != null && Collect == null)
+                ThrowTerminatingError(Error("CollectToNeedsCollect", ErrorCategory.InvalidArgument,
+                    "-CollectTo says where to copy the job's files, but not which: add -Collect <patterns> (such as 'out/*')", CollectTo));
+            var command = _command!;
+            command.Attachments = ResolveFiles();
+            command.Collect = Collect;
+            try
+            {
+                if (CollectTo != null) command.CollectTo = FilePaths.Folder(this, CollectTo, "-CollectTo");
+            }
+            catch (OutpostException e)
+            {
+                ThrowFailure(e);
+            }
+            // One target named on the command line: its files go straight into -CollectTo. Several, or targets
+            // from the pipeline (how many is not known yet): a subfolder each, named for the target.
+            int named = MyInvocation.ExpectingInput ? int.MaxValue : System.Linq.Enumerable.Count(TargetAddresses.From(Target, Path));
+            command.CollectPerTarget = named > 1;
+        }
+
+        /// <summary>A session's commands run inside its worker, which has no folder of its own to stage files in.</summary>
+        private void RefuseSession() =>
+            ThrowTerminatingError(Error("SessionCannotCarryFiles", ErrorCategory.InvalidOperation,
+                "-Attachment, -Collect and -CollectTo cannot be used with -Session: a session's commands run in its worker, " +
+                "which has no folder of its own for files; run the command with -Target (or -Path) instead", Session));
+
         protected override void ProcessRecord()
         {
+            if (Session != null && CarriesFiles) RefuseSession();
             foreach (var destination in Destinations())
             {
                 var invocation = destination.Begin(_command!);

@@ -14,8 +14,10 @@ namespace Outpost.PowerShell.Commands
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(OutpostJob))]
     [OutputType(typeof(OutpostSubmitJob))]
-    public sealed class SubmitOutpostJobCommand : OutpostCmdlet
+    public sealed class SubmitOutpostJobCommand : FileJobCmdlet
     {
+        private IReadOnlyList<string> _attachments = Array.Empty<string>();
+
         /// <summary>One or more registered targets: the job goes to each of them.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TargetNameCompleter))]
@@ -61,6 +63,10 @@ namespace Outpost.PowerShell.Commands
         [Parameter]
         public string? SigningKey { get; set; }
 
+        /// <summary>Gzip the attachments (and the artifacts coming back) on their way through the share.</summary>
+        [Parameter]
+        public SwitchParameter CompressFiles { get; set; }
+
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
@@ -71,6 +77,8 @@ namespace Outpost.PowerShell.Commands
         {
             if (Wait && AsJob)
                 ThrowTerminatingError(Error("WaitAndAsJob", ErrorCategory.InvalidArgument, "use -Wait or -AsJob, not both", null));
+            // The same files go to every target and with every piped script: a path that names nothing stops it all.
+            _attachments = ResolveFiles();
         }
 
         protected override void ProcessRecord()
@@ -101,7 +109,9 @@ namespace Outpost.PowerShell.Commands
                 WriteFailure(e);
                 return null;
             }
-            if (!ShouldProcess($"{target.Name} lane {Lane}", $"Submit .{submission.Extension} job ({submission.Content.Length} bytes)")) return null;
+            if (!ShouldProcess($"{target.Name} lane {Lane}", $"Submit .{submission.Extension} job ({submission.Content.Length} bytes){JobFileOptions.Describe(submission)}")) return null;
+            var bar = new TransferProgressBar(0x0759, $"Sending files to {target.Name}", WriteProgress);
+            submission.Progress = bar.Report;
             OutpostJob job;
             try { job = target.Submit(submission); }
             catch (OutpostException e)
@@ -109,6 +119,7 @@ namespace Outpost.PowerShell.Commands
                 WriteFailure(e);
                 return null;
             }
+            finally { bar.Complete(); }
             WriteVerbose($"submitted {job.Stem} to {target.Name} lane {job.Lane}");
             if (AsJob)
             {
@@ -158,6 +169,9 @@ namespace Outpost.PowerShell.Commands
                     if ((entry.Value is PSObject ps ? ps.BaseObject : entry.Value) is SecureString) submission.SecretNames.Add(name);
                 }
             }
+            JobFileOptions.Apply(submission, _attachments, Collect, CompressFiles);
+            // -Collect names files where the job works: its own folder, or the folder -WorkingDirectory sends it to.
+            if (Collect != null && !string.IsNullOrEmpty(WorkingDirectory)) submission.CollectFrom = WorkingDirectory;
             if (SigningKey != null) submission.SigningKey = Core.Trust.OutpostKey.Load(GetUnresolvedProviderPathFromPSPath(SigningKey));
             return submission;
         }

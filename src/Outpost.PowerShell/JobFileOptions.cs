@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+using Outpost.Core;
+using Outpost.Core.Client;
+
+namespace Outpost.PowerShell
+{
+    /// <summary>-Attachment, -Collect and -CompressFiles as Submit-OutpostJob and Invoke-OutpostCommand put them on a job.</summary>
+    internal static class JobFileOptions
+    {
+        /// <summary>Checks -Collect before anything is sent, so a bad pattern stops the call instead of failing per target.</summary>
+        /// <exception cref="OutpostException">InvalidCollectPattern.</exception>
+        public static void CheckCollect(IEnumerable<string>? patterns)
+        {
+            if (patterns == null) return;
+            foreach (string pattern in patterns)
+                if (Core.Files.Glob.Check(pattern) is string bad)
+                    throw new OutpostException("InvalidCollectPattern", OutpostErrorKind.InvalidArgument,
+                        $"-Collect: {bad}; give patterns relative to the job's folder, such as 'out/*.log' or '**/*.trx'", pattern);
+        }
+
+        public static void Apply(JobSubmission submission, IEnumerable<string> attachments, IEnumerable<string>? collect, bool compress)
+        {
+            foreach (string path in attachments) submission.Attachments.Add(path);
+            if (collect != null) foreach (string pattern in collect) submission.Collect.Add(pattern);
+            submission.CompressFiles = compress;
+        }
+
+        /// <summary>For -WhatIf: what files go with the job.</summary>
+        public static string Describe(JobSubmission submission)
+        {
+            if (!submission.HasFiles) return "";
+            string text = "";
+            if (submission.Attachments.Count > 0) text += $" with {submission.Attachments.Count} attachment(s)";
+            if (submission.Collect.Count > 0) text += $", collecting {string.Join(", ", submission.Collect)}";
+            return text;
+        }
+    }
+}
