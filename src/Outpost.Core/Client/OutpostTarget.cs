@@ -137,6 +137,10 @@ namespace Outpost.Core.Client
                 if (Files.Glob.Check(pattern) is string bad)
                     throw new OutpostException("InvalidCollectPattern", OutpostErrorKind.InvalidArgument, "-Collect: " + bad, pattern);
             try { return Files.BundleItem.FromLocalPaths(submission.Attachments); }
+            catch (Files.BundleException e) when (e.Failure == Files.BundleFailure.Exists)
+            {
+                throw new OutpostException("AttachmentNameConflict", OutpostErrorKind.InvalidArgument, e.Message, submission.Attachments, e);
+            }
             catch (Files.BundleException e)
             {
                 throw new OutpostException("AttachmentNotFound", OutpostErrorKind.NotFound, e.Message, submission.Attachments, e);

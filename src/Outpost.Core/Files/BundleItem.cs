@@ -37,7 +37,7 @@ namespace Outpost.Core.Files
                 string full = Path.GetFullPath(given);
                 string name = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
                 if (name.Length == 0) throw new BundleException(BundleFailure.Local, $"cannot attach {given}: it has no name (a drive or the root)");
-                if (!names.Add(name)) throw new BundleException(BundleFailure.Local, $"two attachments are named \"{name}\"; rename one, or put them in a folder");
+                if (!names.Add(name)) throw new BundleException(BundleFailure.Exists, $"two attachments are named \"{name}\"; rename one, or put them in a folder");
                 if (Directory.Exists(full)) AddFolder(items, full, name);
                 else if (File.Exists(full)) items.Add(new BundleItem(full, name, false, new FileInfo(full).Length));
                 else throw new BundleException(BundleFailure.Local, $"cannot attach {given}: no such file or folder");

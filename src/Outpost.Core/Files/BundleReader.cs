@@ -89,7 +89,7 @@ namespace Outpost.Core.Files
                 .Where(path => NativeFiles.KindOf(path) == EntryKind.File).ToList();
             if (existing.Count == 0) return;
             string more = existing.Count > 1 ? $" (and {existing.Count - 1} more)" : "";
-            throw new BundleException(BundleFailure.Exists, $"{existing[0]} already exists{more}; nothing was written (use -Force to replace existing files)");
+            throw new BundleException(BundleFailure.Exists, $"{existing[0]} already exists{more}; nothing was written (ask to replace existing files: -Force, or --force)");
         }
 
         private long UnpackFile(BundleEntry entry, string target, Stream data, byte[] buffer, bool overwrite, long done, long total)
@@ -98,7 +98,7 @@ namespace Outpost.Core.Files
             if (existing == EntryKind.Link || existing == EntryKind.Directory || existing == EntryKind.Special)
                 throw new BundleException(BundleFailure.Unsafe, $"{target} is a {(existing == EntryKind.Directory ? "folder" : "link or special file")}; not replacing it with the file {BundlePath.Printable(entry.Path)}");
             if (existing == EntryKind.File && !overwrite)
-                throw new BundleException(BundleFailure.Exists, $"{target} already exists (use -Force to replace it)");
+                throw new BundleException(BundleFailure.Exists, $"{target} already exists (ask to replace existing files: -Force, or --force)");
             string partial = target + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + PartialSuffix;
             try
             {
