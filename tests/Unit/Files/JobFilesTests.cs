@@ -41,8 +41,9 @@ namespace Outpost.Tests.Files
             Assert.Equal(new[] { Path.Combine(home, "out", "report.log") }, files);
             Assert.Equal("6", File.ReadAllText(files[0]).Trim());
             Assert.False(File.Exists(Path.Combine(home, "other.txt")));
-            // The inbox keeps nothing of the job; its manifest is archived beside it.
-            Assert.Empty(Directory.GetFiles(Path.Combine(responder.SharePath, "inbox", "1"), job.Stem + "*"));
+            // The inbox keeps nothing of the job; its manifest is archived beside it (just after the result is published).
+            string inbox = Path.Combine(responder.SharePath, "inbox", "1");
+            RunningResponder.WaitUntil(() => Directory.GetFiles(inbox, job.Stem + "*").Length == 0, TimeSpan.FromSeconds(10)); // fails the test when it stays
             Assert.True(File.Exists(Path.Combine(responder.SharePath, "log", "1", job.Stem + ".sh.files")));
         }
 
