@@ -26,6 +26,7 @@ internal static class Benchmarks
         new("probe", "TargetProbe.ProbeManyAsync over 100 targets vs 1", ProbeAsync),
         MountBench.Definition,
         new("remoting", "Invoke-OutpostCommand (fresh and -Session) in a real pwsh vs Invoke-Command over SSH; spare and session memory", RemotingBench.RunAsync),
+        FilesBench.Definition,
     };
 
     // ------------------------------------------------------------------ round trip (watcher on)

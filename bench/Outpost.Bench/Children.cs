@@ -78,7 +78,7 @@ internal static class ChildModes
     }
 
     /// <summary>The peak resident set (VmHWM) as the process ends: the figure the memory target is about.</summary>
-    private static void ReportSelf()
+    internal static void ReportSelf()
     {
         Console.WriteLine("vmhwm_kb=" + ProcFs.StatusKb("self", "VmHWM").ToString(CultureInfo.InvariantCulture));
         Console.WriteLine("vmrss_kb=" + ProcFs.StatusKb("self", "VmRSS").ToString(CultureInfo.InvariantCulture));
@@ -188,6 +188,9 @@ internal sealed class ChildProcess : IDisposable
 
     public static ChildProcess StartIdle(string folder) => Start(new[] { ChildModes.IdleFlag }, folder, 0, null);
 
+    /// <summary>A child in any other mode that ends by itself (its working folder is <paramref name="folder"/>'s parent).</summary>
+    public static ChildProcess StartWith(IEnumerable<string> args, string folder) => Start(args, folder, 0, null);
+
     private static ChildProcess Start(IEnumerable<string> args, string folder, int lanes, IDictionary<string, string>? environment)
     {
         Directory.CreateDirectory(folder);
@@ -253,6 +256,12 @@ internal sealed class ChildProcess : IDisposable
         SamplePeak();
         if (Lanes > 0) new OutpostTarget(Share).SetSentinel(Wire.StopSentinel);
         else _process.StandardInput.Close();
+        return await WaitExitAsync(timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the child to end (killed after <paramref name="timeout"/>) and collects its report.</summary>
+    public async Task<ChildExit> WaitExitAsync(TimeSpan? timeout = null)
+    {
         using var wait = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try { await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false); }
         catch (OperationCanceledException)

@@ -10,11 +10,11 @@ internal sealed class BenchOptions
 {
     public const string Usage =
         "usage: Outpost.Bench [--quick] [--only <name>[,<name>...]] [--out <file.md>]\n" +
-        "  --quick   smaller counts (fewer runs, 200 instead of 1,000 jobs, 2,000 instead of 10,000 queued, 10 s idle)\n" +
-        "  --only    run only these benchmarks: " + "roundtrip, polling, throughput, depth, output, idle, probe, mount, remoting\n" +
+        "  --quick   smaller counts (fewer runs, 200 instead of 1,000 jobs, 2,000 instead of 10,000 queued, 10 s idle, 256 MiB instead of 1 GiB files)\n" +
+        "  --only    run only these benchmarks: " + "roundtrip, polling, throughput, depth, output, idle, probe, mount, remoting, files\n" +
         "  --out     also write the machine header and the table as Markdown to this file";
 
-    public static readonly string[] Names = { "roundtrip", "polling", "throughput", "depth", "output", "idle", "probe", "mount", "remoting" };
+    public static readonly string[] Names = { "roundtrip", "polling", "throughput", "depth", "output", "idle", "probe", "mount", "remoting", "files" };
 
     public bool Quick { get; private set; }
     public bool Help { get; private set; }

@@ -14,6 +14,7 @@ internal static class Program
     {
         if (args.Length > 0 && args[0] == ChildModes.ResponderFlag) return await ChildModes.RunResponderAsync(args);
         if (args.Length > 0 && args[0] == ChildModes.IdleFlag) return ChildModes.RunIdle();
+        if (args.Length > 0 && args[0] == FilesSubmitterChild.Flag) return await FilesSubmitterChild.MainAsync(args);
 
         BenchOptions options;
         try { options = BenchOptions.Parse(args); }

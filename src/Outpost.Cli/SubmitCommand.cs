@@ -1,27 +1,43 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
+using Outpost.Core;
 using Outpost.Core.Client;
 using Outpost.Core.Protocol;
 
 namespace Outpost.Cli
 {
-    /// <summary><c>outpost submit</c>: drop a script, wait, print its stdout/stderr, exit with its exit code.</summary>
+    /// <summary>
+    /// <c>outpost submit</c>: drop a script (with its attachments), wait, print its stdout/stderr, bring its
+    /// artifacts home when asked, exit with its exit code.
+    /// </summary>
     internal static class SubmitCommand
     {
         public const string Usage =
-            "outpost submit <file|-> --dir <share> [--lane 1] [--ext sh] [--timeout 30s] [--label name] [--env NAME=value]... [--workdir <dir>] [--sign <keyfile>] [--wait-timeout 10m] [--no-wait] [--json]";
+            "outpost submit <file|-> --dir <share> [--lane 1] [--ext sh] [--timeout 30s] [--label name] [--env NAME=value]... [--workdir <dir>] [--sign <keyfile>] " +
+            "[--attach <file|folder>]... [--collect <glob>]... [--collect-to <dir> [--force]] [--compress] [--wait-timeout 10m] [--no-wait] [--json]\n" +
+            "      --attach PATH    send a file or folder with the job (repeatable); the job runs in a private folder that holds them ($OUTPOST_ATTACHMENTS)\n" +
+            "      --collect GLOB   bring back files the job makes, relative to its folder (repeatable; * ? and ** as in out/**/*.log)\n" +
+            "      --collect-to DIR copy the collected files into DIR once the job ends (waits for it); --force replaces files already there\n" +
+            "      --compress       gzip the files on their way (text over a slow share; costs CPU on both sides)";
 
         public static async Task<int> RunAsync(string[] argv)
         {
-            var (env, rest) = ExtractRepeated(argv, "env");
-            var args = Arguments.Parse(rest,
-                new HashSet<string> { "dir", "target", "targets", "lane", "ext", "timeout", "label", "workdir", "wait-timeout", "sign" },
-                new HashSet<string> { "no-wait", "json" });
+            var repeated = ExtractRepeated(argv, "env", "attach", "collect");
+            var args = Arguments.Parse(repeated.Others,
+                new HashSet<string> { "dir", "target", "targets", "lane", "ext", "timeout", "label", "workdir", "wait-timeout", "sign", "collect-to" },
+                new HashSet<string> { "no-wait", "json", "compress", "force" });
+            if (args.Flag("help"))
+            {
+                Console.WriteLine("usage: " + Usage);
+                return 0;
+            }
             if (args.Positional.Count != 1) throw new UsageException("give exactly one script file, or - for standard input");
-            var submission = BuildSubmission(args, env);
+            var submission = BuildSubmission(args, repeated.Values["env"]);
+            string? collectTo = AddFiles(submission, args, repeated.Values["attach"], repeated.Values["collect"]);
 
             var target = Program.TargetFrom(args);
             if (ServedExtensions.Check(target, submission.Extension) is string notice)
@@ -34,9 +50,50 @@ namespace Outpost.Cli
             }
             TimeSpan? waitTimeout = args.Has("wait-timeout") ? args.Duration("wait-timeout", TimeSpan.Zero) : null;
             var finished = await target.WaitAsync(job, waitTimeout);
-            if (args.Flag("json")) WriteJson(target, finished);
+            // Artifacts first: a job that failed is often the one whose logs are wanted, and a failure to bring
+            // them home is reported (exit 1) after the job's own output either way.
+            IReadOnlyList<string> received = Array.Empty<string>();
+            OutpostException? receiveFailure = null;
+            if (collectTo != null)
+            {
+                try { received = ArtifactReceiver.Receive(target, finished, collectTo, args.Flag("force")); }
+                catch (OutpostException e) { receiveFailure = e; }
+            }
+            if (args.Flag("json")) WriteJson(target, finished, collectTo == null ? null : received);
             else WriteOutputs(target, finished);
+            if (receiveFailure != null) throw receiveFailure;
+            if (collectTo == null && finished.Result!.Artifacts > 0)
+                Console.Error.WriteLine($"outpost submit: {finished.Result.Artifacts} artifact(s) of job {finished.Stem} stay in the share; bring them home with --collect-to next time");
             return finished.Result!.ExitCode;
+        }
+
+        /// <summary>Attachments, patterns to collect and compression; returns the --collect-to folder, if any.</summary>
+        private static string? AddFiles(JobSubmission submission, Arguments args, List<string> attach, List<string> collect)
+        {
+            foreach (string path in attach)
+            {
+                // Checked here, before the share is touched, so a typo is reported as such whatever the target.
+                if (!File.Exists(path) && !Directory.Exists(path)) throw new UsageException($"--attach {path}: no such file or folder");
+                submission.Attachments.Add(path);
+            }
+            foreach (string pattern in collect)
+            {
+                if (Outpost.Core.Files.Glob.Check(pattern) is string bad) throw new UsageException($"--collect {pattern}: {bad}");
+                submission.Collect.Add(pattern);
+            }
+            submission.CompressFiles = args.Flag("compress");
+            if (submission.CompressFiles && attach.Count == 0 && collect.Count == 0)
+                throw new UsageException("--compress applies to --attach and --collect files; give one of them");
+            string? collectTo = args.Get("collect-to");
+            if (collectTo == null)
+            {
+                if (args.Flag("force")) throw new UsageException("--force applies to --collect-to");
+                return null;
+            }
+            if (collectTo.Length == 0) throw new UsageException("--collect-to needs a folder");
+            if (collect.Count == 0) throw new UsageException("--collect-to needs at least one --collect pattern naming the files to bring back");
+            if (args.Flag("no-wait")) throw new UsageException("--collect-to waits for the job to end; it cannot go with --no-wait");
+            return collectTo;
         }
 
         /// <summary>The script (a file, or standard input with --ext) and every option that shapes the job.</summary>
@@ -83,7 +140,7 @@ namespace Outpost.Cli
             return submission;
         }
 
-        private static void WriteJson(OutpostTarget target, OutpostJob finished)
+        private static void WriteJson(OutpostTarget target, OutpostJob finished, IReadOnlyList<string>? received)
         {
             var result = finished.Result!;
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -95,6 +152,7 @@ namespace Outpost.Cli
                 stderr = System.Text.Encoding.UTF8.GetString(target.ReadOutput(finished, OutputStreamKind.Stderr)),
                 stdout_truncated = result.StdoutTruncated, stderr_truncated = result.StderrTruncated,
                 truncated_reason = result.TruncatedReason,
+                artifacts = result.Artifacts, received = received,
             }));
         }
 
@@ -111,20 +169,23 @@ namespace Outpost.Cli
                 Console.Error.WriteLine("outpost submit: the output is truncated: " + finished.Result.TruncatedReason);
         }
 
-        private static (List<string> Values, string[] Others) ExtractRepeated(string[] argv, string flag)
+        /// <summary>Takes out the flags that may be given more than once; everything else goes on to <see cref="Arguments"/>.</summary>
+        private static (Dictionary<string, List<string>> Values, string[] Others) ExtractRepeated(string[] argv, params string[] flags)
         {
-            var values = new List<string>();
+            var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (string flag in flags) values[flag] = new List<string>();
             var rest = new List<string>();
             for (int i = 0; i < argv.Length; i++)
             {
                 string a = argv[i];
-                if (a == "--" + flag || a == "-" + flag)
-                {
-                    if (i + 1 >= argv.Length) throw new UsageException($"--{flag} needs a value");
-                    values.Add(argv[++i]);
-                }
-                else if (a.StartsWith("--" + flag + "=", StringComparison.Ordinal)) values.Add(a.Substring(flag.Length + 3));
-                else rest.Add(a);
+                if (a == "--") { rest.AddRange(argv.Skip(i)); break; }
+                string name = a.TrimStart('-');
+                int eq = name.IndexOf('=');
+                string flagName = eq >= 0 ? name.Substring(0, eq) : name;
+                if (a.Length < 2 || a[0] != '-' || !values.TryGetValue(flagName, out var list)) { rest.Add(a); continue; }
+                if (eq >= 0) list.Add(name.Substring(eq + 1));
+                else if (i + 1 >= argv.Length) throw new UsageException($"--{flagName} needs a value");
+                else list.Add(argv[++i]);
             }
             return (values, rest.ToArray());
         }

@@ -110,8 +110,7 @@ namespace Outpost.Core.Files
                     {
                         int read = data.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
                         if (read == 0) throw new BundleException(BundleFailure.Damaged, $"the parts end before {BundlePath.Printable(entry.Path)} does");
-                        hash.AppendData(buffer, 0, read);
-                        file.Write(buffer, 0, read);
+                        ParallelHash.AppendWhileWriting(hash, buffer, read, (block, count) => file.Write(block, 0, count));
                         left -= read;
                         done += read;
                         _progress?.Invoke(new TransferProgress("Receiving files", entry.Path, done, total));

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using System.Threading.Tasks;
 using Outpost.Core.Transport;
 
 namespace Outpost.Core.Files
@@ -91,8 +92,7 @@ namespace Outpost.Core.Files
                 int read;
                 while ((read = ReadLocal(source, buffer, item)) > 0)
                 {
-                    hash.AppendData(buffer, 0, read);
-                    parts.Write(buffer, read);
+                    ParallelHash.AppendWhileWriting(hash, buffer, read, parts.Write);
                     entry.Bytes += read;
                     done += read;
                     _progress?.Invoke(new TransferProgress("Sending files", item.BundlePath, done, total));
@@ -119,7 +119,12 @@ namespace Outpost.Core.Files
             return new string(text);
         }
 
-        /// <summary>The entries' bytes, cut into parts of at most part_bytes (before compression).</summary>
+        /// <summary>
+        /// The entries' bytes, cut into parts of at most part_bytes (before compression). A full part is flushed to
+        /// disk and published on another thread while the next one is written, so the copy does not stall on every
+        /// fsync; each part is still durable before it takes its name, one part at most is in flight (published in
+        /// order), and the manifest waits for the last.
+        /// </summary>
         private sealed class PartSink
         {
             private readonly BundleWriter _writer;
@@ -128,6 +133,8 @@ namespace Outpost.Core.Files
             private FileStream? _file;
             private Stream? _stream;
             private long _inPart;
+            private Task? _flushing;
+            private string? _flushingStaged;
 
             public PartSink(BundleWriter writer, BundleManifest manifest)
             {
@@ -163,25 +170,46 @@ namespace Outpost.Core.Files
             {
                 var address = PartAddress(_writer._manifest, _manifest.Parts.Count + 1);
                 if (_stream != _file) _stream!.Dispose();
-                _file!.Flush(flushToDisk: true);
-                long stored = _file.Length;
-                _file.Dispose();
-                _writer._share.PublishStaged(_staged!, address);
-                _writer._written.Add(address);
-                _manifest.Parts.Add(stored);
+                WaitForFlush(); // a failure there leaves this part to Abandon, unpublished
+                var file = _file!;
+                string staged = _staged!;
+                _manifest.Parts.Add(file.Length);
                 _stream = null;
                 _file = null;
                 _staged = null;
+                _writer._written.Add(address); // before it can exist: a failure from here on removes it
+                _flushingStaged = staged;
+                _flushing = Task.Run(() =>
+                {
+                    using (file) file.Flush(flushToDisk: true);
+                    _writer._share.PublishStaged(staged, address);
+                });
+            }
+
+            /// <summary>Waits for the part in flight; when it failed, its temp file is dropped and the failure thrown.</summary>
+            private void WaitForFlush()
+            {
+                if (_flushing is null) return;
+                try { _flushing.GetAwaiter().GetResult(); }
+                catch
+                {
+                    _writer._share.DiscardStaged(_flushingStaged!);
+                    throw;
+                }
+                finally { _flushing = null; }
             }
 
             public void Finish()
             {
                 if (_stream != null) Close();
+                WaitForFlush();
             }
 
-            /// <summary>After a failure: the part being written is dropped, never published.</summary>
+            /// <summary>After a failure: the part being written is dropped, never published; the one in flight is let finish (the writer removes it).</summary>
             public void Abandon()
             {
+                try { WaitForFlush(); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
                 if (_stream is null) return;
                 try
                 {
