@@ -84,7 +84,8 @@ namespace Outpost.Tests.Config
                 DispatchInfo.Parse(File.ReadAllBytes(Path.Combine(responder.SharePath, "inbox", "dispatch.txt"))).ResponderName == "second",
                 TimeSpan.FromSeconds(20));
             var second = DispatchInfo.Parse(File.ReadAllBytes(Path.Combine(responder.SharePath, "inbox", "dispatch.txt")));
-            Assert.Contains(responder.Events, e => e.Kind == ResponderEventKind.Info && e.Message == "configuration reloaded");
+            // The journal line follows the rewrite of dispatch.txt: wait for it rather than race it.
+            RunningResponder.WaitUntil(() => responder.Events.Any(e => e.Kind == ResponderEventKind.Info && e.Message == "configuration reloaded"), TimeSpan.FromSeconds(10));
             Assert.DoesNotContain(responder.Events, e => e.Kind == ResponderEventKind.Stopping);
             Assert.Equal(new[] { "sh", "bash" }, second.Order);
             Assert.Equal(0, responder.RunJob("exit 0\n", "bash").Result!.ExitCode);
