@@ -15,6 +15,8 @@ namespace Outpost.Core
         PermissionDenied,
         /// <summary>Held by someone else (a share another responder serves).</summary>
         ResourceBusy,
+        /// <summary>Something is already where it would go (a file a copy would replace without -Force).</summary>
+        AlreadyExists,
     }
 
     /// <summary>A failure a user can act on, with a stable id (the ErrorRecord's ErrorId).</summary>

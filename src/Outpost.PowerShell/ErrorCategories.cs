@@ -21,6 +21,7 @@ namespace Outpost.PowerShell
             OutpostErrorKind.InvalidData => ErrorCategory.InvalidData,
             OutpostErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
             OutpostErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+            OutpostErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
             _ => ErrorCategory.InvalidOperation,
         };
 
