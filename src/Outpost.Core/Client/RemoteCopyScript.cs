@@ -101,10 +101,29 @@ $names = @@NAMES@@
 $recurse = @@RECURSE@@
 $force = @@FORCE@@
 function Fail([int] $code, [string] $message) { [Console]::Error.WriteLine($message); exit $code }
-function Copy-Tree([string] $from, [string] $to) {
+# The staged files are the job's own and go when it ends: off Windows they are moved, not copied (a rename on
+# one volume). On Windows they are copied: a moved file keeps the ACL of the private folder it was staged in,
+# where a copy takes the destination's, as Copy-Item's would. Either way through a temporary name beside the
+# destination, so a file being replaced is never half-written.
+$onWindows = [IO.Path]::DirectorySeparatorChar -eq '\'
+function Move-File([string] $from, [string] $to) {
+    $partial = $to + '.outpost-partial-' + [Guid]::NewGuid().ToString('N').Substring(0, 8)
+    try {
+        if ($onWindows) { [IO.File]::Copy($from, $partial) } else { [IO.File]::Move($from, $partial) }
+        if ([IO.File]::Exists($to)) { [IO.File]::Delete($to) }
+        [IO.File]::Move($partial, $to)
+    } catch {
+        if ([IO.File]::Exists($partial)) { [IO.File]::Delete($partial) }
+        throw
+    }
+}
+function Move-Tree([string] $from, [string] $to) {
+    if (-not $onWindows -and -not [IO.Directory]::Exists($to)) {
+        try { [IO.Directory]::Move($from, $to); return } catch { } # another volume: file by file
+    }
     [void][IO.Directory]::CreateDirectory($to)
-    foreach ($d in [IO.Directory]::GetDirectories($from)) { Copy-Tree $d ([IO.Path]::Combine($to, [IO.Path]::GetFileName($d))) }
-    foreach ($f in [IO.Directory]::GetFiles($from)) { [IO.File]::Copy($f, [IO.Path]::Combine($to, [IO.Path]::GetFileName($f)), $true) }
+    foreach ($d in [IO.Directory]::GetDirectories($from)) { Move-Tree $d ([IO.Path]::Combine($to, [IO.Path]::GetFileName($d))) }
+    foreach ($f in [IO.Directory]::GetFiles($from)) { Move-File $f ([IO.Path]::Combine($to, [IO.Path]::GetFileName($f))) }
 }
 $src = $env:OUTPOST_ATTACHMENTS
 $into = [IO.Directory]::Exists($dest)
@@ -134,7 +153,7 @@ $plan = @(foreach ($n in $names) {
 })
 foreach ($p in $plan) {
     try {
-        if ($p[2]) { Copy-Tree $p[0] $p[1] } else { [IO.File]::Copy($p[0], $p[1], $true) }
+        if ($p[2]) { Move-Tree $p[0] $p[1] } else { Move-File $p[0] $p[1] }
     } catch { Fail 86 ""Cannot copy to '$($p[1])': $($_.Exception.GetBaseException().Message)"" }
     [Console]::Out.WriteLine($(if ($p[2]) { 'folder ' } else { 'file ' }) + $p[1])
 }
@@ -171,10 +190,15 @@ done
 for n do
     if [ $into = 1 ]; then to=""${dest%/}/$n""; else to=$dest; fi
     if [ -d ""$src/$n"" ]; then
-        mkdir -p -- ""$to"" && cp -R -- ""$src/$n/."" ""$to/"" || fail 86 ""Cannot copy '$n' to '$to'.""
+        # The staged files are the job's own: a folder not there yet is moved whole (a rename on one file system).
+        if [ -e ""$to"" ]; then
+            cp -R -- ""$src/$n/."" ""$to/"" || fail 86 ""Cannot copy '$n' to '$to'.""
+        else
+            mv -- ""$src/$n"" ""$to"" || fail 86 ""Cannot copy '$n' to '$to'.""
+        fi
         printf 'folder %s\n' ""$to""
     else
-        cp -- ""$src/$n"" ""$to"" || fail 86 ""Cannot copy '$n' to '$to'.""
+        mv -f -- ""$src/$n"" ""$to"" || fail 86 ""Cannot copy '$n' to '$to'.""
         printf 'file %s\n' ""$to""
     fi
 done

@@ -57,11 +57,22 @@ namespace Outpost.Tests.Files
             Assert.Equal("beta\n", File.ReadAllText(Path.Combine(remote.Path, "tree", "sub", "b 'q' é.txt")));
             Assert.True(Directory.Exists(Path.Combine(remote.Path, "tree", "sub", "empty")));
 
+            // Copied again onto itself with Force, the folders merge: what only the destination had stays.
+            File.WriteAllText(Path.Combine(remote.Path, "tree", "sub", "extra.txt"), "kept\n");
+            File.WriteAllText(Path.Combine(src, "a.txt"), "alpha 2\n");
+            var clash = Assert.Throws<OutpostException>(() => RemoteCopy.ToTarget(responder.Target, new[] { src }, remote.Path, options));
+            Assert.Equal("ItemExists", clash.ErrorId);
+            RemoteCopy.ToTarget(responder.Target, new[] { src }, remote.Path, new RemoteCopyOptions { Recurse = true, Force = true });
+            Assert.Equal("alpha 2\n", File.ReadAllText(Path.Combine(remote.Path, "tree", "a.txt")));
+            Assert.Equal("kept\n", File.ReadAllText(Path.Combine(remote.Path, "tree", "sub", "extra.txt")));
+            Assert.Empty(Directory.GetFiles(Path.Combine(remote.Path, "tree"), "*outpost-partial*"));
+
             // A destination that does not exist becomes the copy.
             string back = local.Combine("back");
             var home = RemoteCopy.FromTarget(responder.Target, Path.Combine(remote.Path, "tree"), back, options);
             Assert.Equal(new[] { back }, home);
-            Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(back, "a.txt")));
+            Assert.Equal("alpha 2\n", File.ReadAllText(Path.Combine(back, "a.txt")));
+            Assert.Equal("kept\n", File.ReadAllText(Path.Combine(back, "sub", "extra.txt")));
             Assert.Equal("beta\n", File.ReadAllText(Path.Combine(back, "sub", "b 'q' é.txt")));
 
             // The copy jobs leave nothing in the share's outbox.
