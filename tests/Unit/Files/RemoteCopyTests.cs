@@ -189,6 +189,25 @@ namespace Outpost.Tests.Files
         }
 
         [Fact]
+        public async Task A_folder_reached_through_a_link_is_fetched_but_a_linked_item_is_not_followed()
+        {
+            using var local = new TempFolder();
+            using var remote = new TempFolder();
+            await using var responder = Responder("sh");
+            Directory.CreateDirectory(remote.Combine("real"));
+            File.WriteAllText(remote.Combine("real", "f.txt"), "through\n");
+            File.CreateSymbolicLink(remote.Combine("linked"), remote.Combine("real")); // as macOS's /tmp is
+            File.CreateSymbolicLink(remote.Combine("real", "l.txt"), "/etc/hostname");
+            var options = new RemoteCopyOptions { Timeout = TimeSpan.FromSeconds(60) };
+
+            var home = RemoteCopy.FromTarget(responder.Target, remote.Combine("linked", "f.txt"), local.Path, options);
+            Assert.Equal("through\n", File.ReadAllText(home.Single()));
+            var e = Assert.Throws<OutpostException>(() => RemoteCopy.FromTarget(responder.Target, remote.Combine("linked", "l.txt"), local.Path, options));
+            Assert.Equal("NothingReceived", e.ErrorId);
+            Assert.Contains("link", e.Message);
+        }
+
+        [Fact]
         public async Task A_target_that_runs_neither_ps1_nor_sh_is_refused()
         {
             HostRequirements.RequireUnix("the stand-in interpreter is a Unix path");
