@@ -134,6 +134,9 @@ namespace Outpost.Core.Client
         /// <summary>The script language, and the target's path rules, from what its responder advertises.</summary>
         private static (string Language, bool Windows, string Cwd) Inspect(OutpostTarget target)
         {
+            if (!Directory.Exists(target.Path))
+                throw new OutpostException("ShareUnavailable", OutpostErrorKind.ConnectionError,
+                    $"the shared folder {target.Path} of {target.Name} does not exist or is not reachable; check the path and that the share is mounted", target.Path);
             var advertised = target.CheckProtocolVersion() ?? throw new OutpostException("FilesNotSupported", OutpostErrorKind.InvalidOperation,
                 $"cannot copy to or from {target.Name}: no responder has advertised there yet (inbox/dispatch.txt); start the responder first", target.Path);
             var served = ServedExtensions.Of(advertised);

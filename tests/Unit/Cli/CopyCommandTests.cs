@@ -61,6 +61,11 @@ namespace Outpost.Tests.Cli
             Assert.Equal(1, drive.Exit);
             Assert.Contains("Cannot find path", drive.Stderr);
 
+            File.WriteAllText(local.Combine("gone.toml"), $"[target.gone]\npath = {Core.Config.TargetsFileEditor.Quote(local.Combine("no-share"))}\n");
+            var gone = CliTests.RunCli($"cp --targets \"{local.Combine("gone.toml")}\" \"{targets}\" gone:/tmp");
+            Assert.Equal(74, gone.Exit);
+            Assert.Contains("not reachable", gone.Stderr);
+
             var unknown = CliTests.RunCli($"cp --targets \"{targets}\" \"{local.Path}\" nope:/tmp");
             Assert.NotEqual(0, unknown.Exit);
             Assert.Contains("\"nope\"", unknown.Stderr);
