@@ -9,41 +9,6 @@ using Outpost.Core.Protocol;
 
 namespace Outpost.Core.Client
 {
-    /// <summary>How a copy to or from a target behaves.</summary>
-    public sealed class RemoteCopyOptions
-    {
-        /// <summary>Folders are copied with everything in them; without it a folder is refused, as a mistake.</summary>
-        public bool Recurse { get; set; }
-        /// <summary>Replace files that are already at the destination; without it an existing file refuses the whole copy.</summary>
-        public bool Force { get; set; }
-        /// <summary>How long to wait for the target (and how long its job may run); null waits as long as it takes.</summary>
-        public TimeSpan? Timeout { get; set; }
-        /// <summary>Bytes sent and received, for progress bars.</summary>
-        public Action<TransferProgress>? Progress { get; set; }
-        /// <summary>The copy's job while the target has not finished it (queue position, lane state).</summary>
-        public Action<WaitProgress>? Waiting { get; set; }
-        public CancellationToken Cancel { get; set; }
-    }
-
-    /// <summary>An item a copy wrote on a target.</summary>
-    public sealed class RemoteItem
-    {
-        public RemoteItem(string target, string fullName, bool isFolder)
-        {
-            Target = target;
-            FullName = fullName;
-            IsFolder = isFolder;
-        }
-
-        /// <summary>The target's name.</summary>
-        public string Target { get; }
-        /// <summary>The item's absolute path on the target.</summary>
-        public string FullName { get; }
-        public bool IsFolder { get; }
-
-        public override string ToString() => FullName;
-    }
-
     /// <summary>
     /// Copies files and folders to and from a target with Copy-Item's rules, by composing ordinary jobs: the
     /// items travel as a job's attachments and a generated script places them; or a job checks that the remote

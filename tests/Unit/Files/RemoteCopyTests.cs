@@ -223,6 +223,22 @@ namespace Outpost.Tests.Files
             Assert.Contains(".py", e.Message);
         }
 
+        [Fact]
+        public void A_v1_responder_is_refused_before_anything_is_written()
+        {
+            using var share = new TempFolder();
+            Directory.CreateDirectory(share.Combine("inbox"));
+            File.WriteAllText(share.Combine("inbox", "dispatch.txt"), "protocol_version=1\nlane_count=1\ncwd=/tmp\nplatform.os=linux\ndispatch.sh=/bin/sh\n");
+            File.WriteAllText(share.Combine("a.txt"), "a");
+            var target = new OutpostTarget(share.Path, "go-peer");
+            var send = Assert.Throws<OutpostException>(() => RemoteCopy.ToTarget(target, new[] { share.Combine("a.txt") }, "/tmp", new RemoteCopyOptions()));
+            Assert.Equal("FilesNotSupported", send.ErrorId);
+            var fetch = Assert.Throws<OutpostException>(() => RemoteCopy.FromTarget(target, "/etc/hostname", share.Path, new RemoteCopyOptions()));
+            Assert.Equal("FilesNotSupported", fetch.ErrorId);
+            Assert.False(Directory.Exists(share.Combine("inbox", "1")) && Directory.EnumerateFileSystemEntries(share.Combine("inbox", "1")).Any());
+            Assert.Equal(new[] { "a.txt", "inbox" }, Directory.GetFileSystemEntries(share.Path).Select(Path.GetFileName).OrderBy(n => n)); // no staging folder left
+        }
+
         [Theory]
         [InlineData("/srv/a/b.txt", false, null, "/srv/a/b.txt", "/srv/a", "b.txt")]
         [InlineData("/srv/a/", false, null, "/srv/a", "/srv", "a")]
