@@ -95,7 +95,7 @@ namespace Outpost.PowerShell.Commands
             catch (OutpostException e) { ThrowFailure(e); return; }
             // A folder without -Recurse is refused on its own, as Copy-Item reports each item; the rest still go.
             foreach (string folder in _outgoing.Where(p => !Recurse && Directory.Exists(p)))
-                WriteError(Error("FolderNeedsRecurse", ErrorCategory.InvalidArgument, $"'{folder}' is a folder: use -Recurse to copy it with its contents.", folder));
+                WriteFailure(new OutpostException("FolderNeedsRecurse", OutpostErrorKind.InvalidArgument, $"'{folder}' is a folder: use -Recurse to copy it with its contents.", folder));
             var approved = _outgoing.Where(p => (Recurse || !Directory.Exists(p)) && ShouldProcess($"Item: {p} Destination: {target.Name}:{Destination}",
                 Directory.Exists(p) ? "Copy Directory" : "Copy File")).ToList();
             if (approved.Count == 0) return;
@@ -107,7 +107,7 @@ namespace Outpost.PowerShell.Commands
         {
             if (Literal && path.IndexOfAny(new[] { '*', '?' }) >= 0)
             {
-                WriteError(Error("WildcardInLiteralPath", ErrorCategory.InvalidArgument,
+                WriteFailure(new OutpostException("WildcardInLiteralPath", OutpostErrorKind.InvalidArgument,
                     $"'{path}' holds * or ?, which -LiteralPath cannot name on the target (they are matched as wildcards there); use -Path", path));
                 return;
             }
@@ -133,14 +133,14 @@ namespace Outpost.PowerShell.Commands
                 var resolved = GetResolvedProviderPathFromPSPath(path, out var provider).ToList();
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                 {
-                    WriteError(Error("NotAFileSystemPath", ErrorCategory.InvalidArgument, $"'{path}' is not a file-system path (it is in the {provider.Name} provider)", path));
+                    WriteFailure(new OutpostException("NotAFileSystemPath", OutpostErrorKind.InvalidArgument, $"'{path}' is not a file-system path (it is in the {provider.Name} provider)", path));
                     return Array.Empty<string>();
                 }
                 return resolved;
             }
             catch (ItemNotFoundException e)
             {
-                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                WriteFailure(new OutpostException("PathNotFound", OutpostErrorKind.NotFound, e.Message, path, e));
                 return Array.Empty<string>();
             }
         }
