@@ -67,8 +67,9 @@ namespace Outpost.Core.Client
             try
             {
                 RequireSuccess(target, job);
-                string kind = Lines(target, job).FirstOrDefault() ?? "";
-                return Receive(target, job, placement, remote, kind == "folder", options);
+                var said = Lines(target, job).ToList();
+                var empty = said.Where(l => l.StartsWith("empty ", StringComparison.Ordinal)).Select(l => l.Substring(6)).ToList();
+                return Receive(target, job, placement, remote, said.FirstOrDefault() == "folder", empty, options);
             }
             finally
             {
@@ -76,14 +77,17 @@ namespace Outpost.Core.Client
             }
         }
 
-        private static IReadOnlyList<string> Receive(OutpostTarget target, OutpostJob job, LocalPlacement placement, RemotePath remote, bool folder, RemoteCopyOptions options)
+        private static IReadOnlyList<string> Receive(OutpostTarget target, OutpostJob job, LocalPlacement placement, RemotePath remote, bool folder,
+            IReadOnlyList<string> emptyFolders, RemoteCopyOptions options)
         {
             string staging = placement.CreateStaging();
             try
             {
                 ArtifactReceiver.Receive(target, job, staging, overwrite: false, options.Progress);
-                // Only files travel: an empty folder is made here, as it was there.
+                // Only files travel: the empty folders the target listed are made here, each path checked as a bundle's are.
                 if (folder) Directory.CreateDirectory(Path.Combine(staging, remote.Leaf));
+                foreach (string empty in emptyFolders.Where(e => BundlePath.Check(e) == null))
+                    Directory.CreateDirectory(BundlePath.Under(staging, empty));
                 if (!Directory.EnumerateFileSystemEntries(staging).Any())
                     throw new OutpostException("NothingReceived", OutpostErrorKind.InvalidData,
                         $"'{remote.Full}' is on {target.Name}, but nothing came back: it may be reached through a link (which is never followed), " +
@@ -177,10 +181,11 @@ namespace Outpost.Core.Client
                 RemoteCopyScript.ExitParentNotFound => ("DestinationNotFound", OutpostErrorKind.NotFound),
                 RemoteCopyScript.ExitExists => ("ItemExists", OutpostErrorKind.AlreadyExists),
                 RemoteCopyScript.ExitNotAFolder => ("DestinationTypeMismatch", OutpostErrorKind.InvalidOperation),
+                RemoteCopyScript.ExitIsLink => ("LinkNotFollowed", OutpostErrorKind.InvalidOperation),
                 Wire.ExitTimeout => ("CopyTimeout", OutpostErrorKind.Timeout),
                 _ => ("CopyFailed", OutpostErrorKind.InvalidOperation),
             };
-            string message = exit >= RemoteCopyScript.ExitNotFound && exit <= RemoteCopyScript.ExitCopyFailed && reason.Length > 0
+            string message = exit >= RemoteCopyScript.ExitNotFound && exit <= RemoteCopyScript.ExitIsLink && reason.Length > 0
                 ? $"{target.Name}: {reason}"
                 : exit == Wire.ExitTimeout
                     ? $"the copy on {target.Name} ran out of time (exit 124); give it longer with -TimeoutSec / --timeout. {full}".TrimEnd()

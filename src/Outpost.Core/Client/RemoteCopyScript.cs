@@ -21,6 +21,7 @@ namespace Outpost.Core.Client
         public const int ExitExists = 84;
         public const int ExitNotAFolder = 85;
         public const int ExitCopyFailed = 86;
+        public const int ExitIsLink = 87;
 
         private static readonly Regex Token = new Regex(@"@@([A-Z]+)@@", RegexOptions.CultureInvariant);
 
@@ -204,6 +205,7 @@ for n do
 done
 ";
 
+        // Only files travel as artifacts, so the empty folders of what is fetched are listed ("empty <path>"), to be made here.
         private const string PowerShellCheck = @"$ErrorActionPreference = 'Stop'
 $parent = @@PARENT@@
 $path = @@PATH@@
@@ -211,10 +213,19 @@ $pattern = @@PATTERN@@
 $wild = @@WILD@@
 $recurse = @@RECURSE@@
 function Fail([int] $code, [string] $message) { [Console]::Error.WriteLine($message); exit $code }
+function Write-Empty([string] $dir, [string] $relative) {
+    $folders = @([IO.Directory]::GetDirectories($dir) | Where-Object { -not ([IO.File]::GetAttributes($_) -band [IO.FileAttributes]::ReparsePoint) })
+    if ($folders.Count -eq 0 -and [IO.Directory]::GetFileSystemEntries($dir).Count -eq 0) { 'empty ' + $relative; return }
+    foreach ($d in $folders) { Write-Empty $d ($relative + '/' + [IO.Path]::GetFileName($d)) }
+}
 if (-not $wild) {
+    if (([IO.File]::Exists($path) -or [IO.Directory]::Exists($path)) -and ([IO.File]::GetAttributes($path) -band [IO.FileAttributes]::ReparsePoint)) {
+        Fail 87 ""'$path' is a link, and links on the target are not followed: copy the item it points to.""
+    }
     if ([IO.Directory]::Exists($path)) {
         if (-not $recurse) { Fail 82 ""'$path' is a folder: use -Recurse to copy it with its contents."" }
         'folder'
+        Write-Empty $path ([IO.Path]::GetFileName($path))
     } elseif ([IO.File]::Exists($path)) { 'file' }
     else { Fail 81 ""Cannot find path '$path' because it does not exist."" }
     exit 0
@@ -223,10 +234,12 @@ if (-not [IO.Directory]::Exists($parent)) { Fail 81 ""Cannot find path '$path' b
 $found = @(foreach ($e in [IO.Directory]::GetFileSystemEntries($parent)) {
     $name = [IO.Path]::GetFileName($e)
     $match = if ($IsLinux) { $name -clike $pattern } else { $name -like $pattern }
-    if ($match -and ($recurse -or [IO.File]::Exists($e))) { $e }
+    $link = [IO.File]::GetAttributes($e) -band [IO.FileAttributes]::ReparsePoint
+    if ($match -and -not $link -and ($recurse -or [IO.File]::Exists($e))) { $e }
 })
 if ($found.Count -eq 0) { Fail 81 ""Cannot find path '$path' because it does not exist."" }
 'matched'
+foreach ($e in $found) { if ([IO.Directory]::Exists($e)) { Write-Empty $e ([IO.Path]::GetFileName($e)) } }
 ";
 
         private const string ShCheck = @"parent=@@PARENT@@
@@ -234,10 +247,14 @@ path=@@PATH@@
 wild=@@WILD@@
 recurse=@@RECURSE@@
 fail() { printf '%s\n' ""$2"" >&2; exit ""$1""; }
+# find does not follow links; ""./"" keeps a name starting with - from reading as an option.
+empty() { find ""./$1"" -type d | while IFS= read -r d; do [ -z ""$(ls -A -- ""$d"")"" ] && printf 'empty %s\n' ""${d#./}""; done; }
 if [ $wild = 0 ]; then
+    [ -L ""$path"" ] && fail 87 ""'$path' is a link, and links on the target are not followed: copy the item it points to.""
     if [ -d ""$path"" ]; then
         [ $recurse = 1 ] || fail 82 ""'$path' is a folder: use -Recurse to copy it with its contents.""
         echo folder
+        cd -- ""$parent"" && empty ""$(basename -- ""$path"")""
     elif [ -e ""$path"" ]; then echo file
     else fail 81 ""Cannot find path '$path' because it does not exist.""
     fi
@@ -245,10 +262,15 @@ if [ $wild = 0 ]; then
 fi
 [ -d ""$parent"" ] || fail 81 ""Cannot find path '$path' because it does not exist.""
 cd -- ""$parent"" || exit 86
+found=0
 for e in @@PATTERN@@; do
-    if [ -f ""$e"" ] || { [ $recurse = 1 ] && [ -d ""$e"" ]; }; then echo matched; exit 0; fi
+    if [ -L ""$e"" ]; then continue
+    elif [ -f ""$e"" ]; then found=1
+    elif [ $recurse = 1 ] && [ -d ""$e"" ] && [ ! -L ""$e"" ]; then found=1; empty ""$e""
+    fi
 done
-fail 81 ""Cannot find path '$path' because it does not exist.""
+[ $found = 1 ] || fail 81 ""Cannot find path '$path' because it does not exist.""
+echo matched
 ";
     }
 }

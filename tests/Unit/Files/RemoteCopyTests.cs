@@ -73,6 +73,7 @@ namespace Outpost.Tests.Files
             Assert.Equal(new[] { back }, home);
             Assert.Equal("alpha 2\n", File.ReadAllText(Path.Combine(back, "a.txt")));
             Assert.Equal("kept\n", File.ReadAllText(Path.Combine(back, "sub", "extra.txt")));
+            Assert.True(Directory.Exists(Path.Combine(back, "sub", "empty")), "an empty folder inside is made here too");
             Assert.Equal("beta\n", File.ReadAllText(Path.Combine(back, "sub", "b 'q' é.txt")));
 
             // The copy jobs leave nothing in the share's outbox.
@@ -188,12 +189,14 @@ namespace Outpost.Tests.Files
             Assert.Equal("PathNotFound", none.ErrorId);
         }
 
-        [Fact]
-        public async Task A_folder_reached_through_a_link_is_fetched_but_a_linked_item_is_not_followed()
+        [Theory]
+        [InlineData("sh")]
+        [InlineData("ps1")]
+        public async Task A_folder_reached_through_a_link_is_fetched_but_a_linked_item_is_not_followed(string language)
         {
             using var local = new TempFolder();
             using var remote = new TempFolder();
-            await using var responder = Responder("sh");
+            await using var responder = Responder(language);
             Directory.CreateDirectory(remote.Combine("real"));
             File.WriteAllText(remote.Combine("real", "f.txt"), "through\n");
             File.CreateSymbolicLink(remote.Combine("linked"), remote.Combine("real")); // as macOS's /tmp is
@@ -203,8 +206,12 @@ namespace Outpost.Tests.Files
             var home = RemoteCopy.FromTarget(responder.Target, remote.Combine("linked", "f.txt"), local.Path, options);
             Assert.Equal("through\n", File.ReadAllText(home.Single()));
             var e = Assert.Throws<OutpostException>(() => RemoteCopy.FromTarget(responder.Target, remote.Combine("linked", "l.txt"), local.Path, options));
-            Assert.Equal("NothingReceived", e.ErrorId);
-            Assert.Contains("link", e.Message);
+            Assert.Equal("LinkNotFollowed", e.ErrorId);
+            Assert.Contains("is a link", e.Message);
+            e = Assert.Throws<OutpostException>(() => RemoteCopy.FromTarget(responder.Target, remote.Combine("linked"), local.Path, new RemoteCopyOptions { Recurse = true }));
+            Assert.Equal("LinkNotFollowed", e.ErrorId);
+            Assert.False(File.Exists(local.Combine("l.txt")));
+            Assert.False(Directory.Exists(local.Combine("linked")));
         }
 
         [Fact]
