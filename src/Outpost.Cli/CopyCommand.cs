@@ -27,7 +27,7 @@ namespace Outpost.Cli
 
 The remote side is <target>:<path>, <target> a name from targets.toml (--targets, or OUTPOST_TARGETS);
 exactly one side is remote. A local path with a drive letter (C:\x) is local. A relative path on the
-target is relative to the folder its jobs run in. When the destination is an existing folder the items
+target (and a bare ""target:"") is relative to the folder its jobs run in. When the destination is an existing folder the items
 go inside it; otherwise the one item becomes the destination.
 
   -r, --recursive   copy folders with their contents (a folder without it is an error)
@@ -179,8 +179,8 @@ Exit status: 0 copied; 1 the copy failed (the reason on stderr); 2 usage; 74 the
             bool drive = name.Length == 1 && char.IsLetter(name[0]) &&
                          (rest.StartsWith("\\", StringComparison.Ordinal) || rest.StartsWith("/", StringComparison.Ordinal) && System.IO.Path.DirectorySeparatorChar == '\\');
             if (drive) return new CopyEndpoint(null, argument);
-            if (rest.Length == 0) throw new UsageException($"\"{argument}\" names no path on target {name}");
-            return new CopyEndpoint(name, rest);
+            // As scp's "host:", a bare "target:" is the folder the target's jobs run in.
+            return new CopyEndpoint(name, rest.Length == 0 ? "." : rest);
         }
     }
 }

@@ -20,7 +20,7 @@ namespace Outpost.Tests.Cli
             HostRequirements.RequirePosixShell();
             using var local = new TempFolder();
             using var remote = new TempFolder();
-            await using var responder = new RunningResponder();
+            await using var responder = new RunningResponder(o => o.WorkingDirectory = remote.Path);
             string targets = Registry(local, responder.SharePath);
             Directory.CreateDirectory(local.Combine("tree", "sub"));
             File.WriteAllText(local.Combine("tree", "sub", "a b.txt"), "alpha\n");
@@ -33,6 +33,11 @@ namespace Outpost.Tests.Cli
             Assert.Equal(1, again.Exit);
             Assert.Contains("already exists; use -f to replace it", again.Stderr);
             Assert.Equal(0, CliTests.RunCli($"cp -rf --targets \"{targets}\" \"{local.Combine("tree")}\" \"vm:{remote.Path}\"").Exit);
+
+            // A bare "vm:" is the folder the target's jobs run in, as scp's "host:" is the home folder.
+            var bare = CliTests.RunCli($"cp --targets \"{targets}\" \"{local.Combine("tree", "sub", "a b.txt")}\" vm:");
+            Assert.True(bare.Exit == 0, bare.Stderr);
+            Assert.Equal("alpha\n", File.ReadAllText(remote.Combine("a b.txt")));
 
             var back = CliTests.RunCli($"cp -r --targets \"{targets}\" \"vm:{remote.Combine("tree")}\" \"{local.Combine("back")}\"");
             Assert.True(back.Exit == 0, back.Stderr);
