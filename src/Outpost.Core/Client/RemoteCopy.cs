@@ -67,9 +67,8 @@ namespace Outpost.Core.Client
             try
             {
                 RequireSuccess(target, job);
-                var said = Lines(target, job).ToList();
-                var empty = said.Where(l => l.StartsWith("empty ", StringComparison.Ordinal)).Select(l => l.Substring(6)).ToList();
-                return Receive(target, job, placement, remote, said.FirstOrDefault() == "folder", empty, options);
+                var empty = Lines(target, job).Where(l => l.StartsWith("empty ", StringComparison.Ordinal)).Select(l => l.Substring(6)).ToList();
+                return Receive(target, job, placement, remote, empty, options);
             }
             finally
             {
@@ -77,15 +76,15 @@ namespace Outpost.Core.Client
             }
         }
 
-        private static IReadOnlyList<string> Receive(OutpostTarget target, OutpostJob job, LocalPlacement placement, RemotePath remote, bool folder,
+        private static IReadOnlyList<string> Receive(OutpostTarget target, OutpostJob job, LocalPlacement placement, RemotePath remote,
             IReadOnlyList<string> emptyFolders, RemoteCopyOptions options)
         {
             string staging = placement.CreateStaging();
             try
             {
                 ArtifactReceiver.Receive(target, job, staging, overwrite: false, options.Progress);
-                // Only files travel: the empty folders the target listed are made here, each path checked as a bundle's are.
-                if (folder) Directory.CreateDirectory(Path.Combine(staging, remote.Leaf));
+                // Only files travel: the empty folders the target listed (an empty folder fetched itself among them)
+                // are made here, each path checked as a bundle's are.
                 foreach (string empty in emptyFolders.Where(e => BundlePath.Check(e) == null))
                     Directory.CreateDirectory(BundlePath.Under(staging, empty));
                 if (!Directory.EnumerateFileSystemEntries(staging).Any())

@@ -38,7 +38,7 @@ namespace Outpost.Core.Client
             });
         }
 
-        /// <summary>Checks that <paramref name="source"/> exists (or, with wildcards, that something matches); prints file, folder or matched.</summary>
+        /// <summary>Checks that <paramref name="source"/> exists (or, with wildcards, that something matches); prints file, folder or matched, then "empty &lt;path&gt;" for each empty folder of what matched (relative to its parent).</summary>
         public static string CheckSource(string language, RemotePath source, bool recurse)
         {
             bool ps = IsPowerShell(language);

@@ -76,6 +76,11 @@ namespace Outpost.Tests.Files
             Assert.True(Directory.Exists(Path.Combine(back, "sub", "empty")), "an empty folder inside is made here too");
             Assert.Equal("beta\n", File.ReadAllText(Path.Combine(back, "sub", "b 'q' é.txt")));
 
+            // An empty folder comes back as an empty folder.
+            var emptyBack = RemoteCopy.FromTarget(responder.Target, Path.Combine(remote.Path, "tree", "sub", "empty"), local.Combine("e"), options);
+            Assert.Equal(new[] { local.Combine("e") }, emptyBack);
+            Assert.Empty(Directory.GetFileSystemEntries(local.Combine("e")));
+
             // The copy jobs leave nothing in the share's outbox.
             Assert.Empty(Directory.GetFiles(Path.Combine(responder.SharePath, "outbox", "1")));
         }
