@@ -41,7 +41,8 @@ namespace Outpost.Tests.Files
             Assert.Equal(new[] { Path.Combine(home, "out", "report.log") }, files);
             Assert.Equal("6", File.ReadAllText(files[0]).Trim());
             Assert.False(File.Exists(Path.Combine(home, "other.txt")));
-            // The inbox keeps nothing of the job; its manifest is archived beside it.
+            // The inbox keeps nothing of the job; its manifest is archived beside it (a moment after the result lands).
+            RunningResponder.WaitUntil(() => Directory.GetFiles(Path.Combine(responder.SharePath, "inbox", "1"), job.Stem + "*").Length == 0, TimeSpan.FromSeconds(10));
             Assert.Empty(Directory.GetFiles(Path.Combine(responder.SharePath, "inbox", "1"), job.Stem + "*"));
             Assert.True(File.Exists(Path.Combine(responder.SharePath, "log", "1", job.Stem + ".sh.files")));
         }
