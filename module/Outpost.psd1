@@ -16,6 +16,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Add-OutpostTarget'
+        'Copy-OutpostItem'
         'Enter-OutpostSession'
         'Get-OutpostJob'
         'Get-OutpostResponderRegistration'

@@ -20,6 +20,7 @@ namespace Outpost.Cli
         {
             ["run"] = (RunCommand.RunAsync, RunCommand.Usage),
             ["submit"] = (SubmitCommand.RunAsync, SubmitCommand.Usage),
+            ["cp"] = (CopyCommand.RunAsync, CopyCommand.Usage),
             ["status"] = (StatusCommand.RunAsync, StatusCommand.Usage),
             ["cancel"] = (SentinelCommands.CancelAsync, SentinelCommands.CancelUsage),
             ["stop"] = (a => SentinelCommands.GlobalAsync(a, "stop"), SentinelCommands.GlobalUsage("stop")),

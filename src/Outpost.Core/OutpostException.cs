@@ -15,7 +15,7 @@ namespace Outpost.Core
         PermissionDenied,
         /// <summary>Held by someone else (a share another responder serves).</summary>
         ResourceBusy,
-        /// <summary>Something is already where it would go (a local file an unpack would replace).</summary>
+        /// <summary>Something is already where it would go (a file a copy would replace without -Force).</summary>
         AlreadyExists,
     }
 

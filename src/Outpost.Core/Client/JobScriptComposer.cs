@@ -107,7 +107,8 @@ namespace Outpost.Core.Client
             $"a .{ext} job cannot carry {what}: wire protocol v1 sends only the script, and Outpost knows how to write " +
             "that into sh, bash, zsh, ps1, cmd, bat and py scripts; set it inside the script instead");
 
-        private static string PosixQuote(string value) => "'" + value.Replace("'", "'\\''") + "'";
+        /// <summary>A single-quoted sh word: each quote is closed, escaped and reopened, so nothing inside is expanded.</summary>
+        public static string PosixQuote(string value) => "'" + value.Replace("'", "'\\''") + "'";
 
         /// <summary>
         /// The characters that open or close a PowerShell single-quoted string: the apostrophe and the four

@@ -82,7 +82,9 @@ namespace Outpost.Core.Responding
         public (int Files, string Sha256)? CollectArtifacts(IShareTransport share, int lane, string stem, BundleLimits limits, List<string> notes)
         {
             if (Manifest.Collect.Count == 0) return null;
-            string root = Manifest.CollectFrom.Length == 0 ? Path : System.IO.Path.Combine(Path, Manifest.CollectFrom);
+            // The folder the submitter named is taken through links (macOS's /tmp is one), the same folder a script
+            // there would cd into; below it the walk follows none, so a job still cannot send back what a link points at.
+            string root = Manifest.CollectFrom.Length == 0 ? Path : NativeFiles.ResolvePath(System.IO.Path.Combine(Path, Manifest.CollectFrom));
             var matched = BundleItem.Matching(root, Manifest.Collect);
             var items = WithinLimits(matched, limits, notes);
             if (matched.All(i => i.IsFolder))
