@@ -17,7 +17,7 @@ namespace Outpost.Cli
     /// </summary>
     internal static class CopyCommand
     {
-        public const string Usage = "outpost cp [-r] [-f] [--timeout 10m] [--targets <targets.toml>] <source>... <destination>   (one side is target:path)";
+        public const string Usage = "outpost cp [-r] [-f] [--timeout 10m] [--sign <keyfile>] [--targets <targets.toml>] <source>... <destination>   (one side is target:path)";
 
         private const string Help = @"Copies files and folders to or from a target through its shared folder.
 
@@ -33,13 +33,14 @@ go inside it; otherwise the one item becomes the destination.
   -r, --recursive   copy folders with their contents (a folder without it is an error)
   -f, --force       replace files that exist (without it, nothing is replaced and the copy is refused)
   --timeout 10m     how long to wait for the target; the copy is cancelled there when it runs out
+  --sign ci.key     sign the copy's jobs (for a responder that requires signatures)
   --targets FILE    the targets.toml to read
 
 Exit status: 0 copied; 1 the copy failed (the reason on stderr); 2 usage; 74 the share is unreachable.";
 
         public static async Task<int> RunAsync(string[] argv)
         {
-            var args = Arguments.Parse(SplitShortFlags(argv), new HashSet<string> { "timeout", "targets" }, new HashSet<string> { "r", "recursive", "R", "f", "force" });
+            var args = Arguments.Parse(SplitShortFlags(argv), new HashSet<string> { "timeout", "targets", "sign" }, new HashSet<string> { "r", "recursive", "R", "f", "force" });
             if (args.Has("help"))
             {
                 Console.WriteLine("usage: " + Usage);
@@ -97,6 +98,7 @@ Exit status: 0 copied; 1 the copy failed (the reason on stderr); 2 usage; 74 the
             Timeout = args.Has("timeout") ? args.Duration("timeout", TimeSpan.Zero) : (TimeSpan?)null,
             Progress = ProgressLine.Show,
             Cancel = cancel,
+            SigningKey = args.Get("sign") is string keyFile ? Outpost.Core.Trust.OutpostKey.Load(Path.GetFullPath(keyFile)) : null,
         };
 
         private static int Send(OutpostTarget target, IReadOnlyList<string> sources, string destination, RemoteCopyOptions options)

@@ -18,5 +18,7 @@ namespace Outpost.Core.Client
         /// <summary>The copy's job while the target has not finished it (queue position, lane state).</summary>
         public Action<WaitProgress>? Waiting { get; set; }
         public CancellationToken Cancel { get; set; }
+        /// <summary>Signs the copy's jobs, so a responder that requires signatures runs them; null sends them unsigned.</summary>
+        public Trust.OutpostKey? SigningKey { get; set; }
     }
 }

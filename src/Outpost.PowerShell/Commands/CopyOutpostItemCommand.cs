@@ -70,6 +70,10 @@ namespace Outpost.PowerShell.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; }
 
+        /// <summary>A private key file made by New-OutpostKey: the copy's jobs are signed, for a responder that requires signatures.</summary>
+        [Parameter]
+        public string? SigningKey { get; set; }
+
         private bool Outgoing => ParameterSetName == ToTargetPath || ParameterSetName == ToTargetLiteral;
         private bool Literal => ParameterSetName == ToTargetLiteral || ParameterSetName == FromTargetLiteral;
 
@@ -153,6 +157,7 @@ namespace Outpost.PowerShell.Commands
             Progress = p => _transfer = p,
             Waiting = p => _waiting = p,
             Cancel = CancelToken,
+            SigningKey = SigningKey is null ? null : Core.Trust.OutpostKey.Load(GetUnresolvedProviderPathFromPSPath(SigningKey)),
         };
 
         /// <summary>

@@ -144,6 +144,24 @@ namespace Outpost.Tests.Files
         }
 
         [Fact]
+        public async Task A_responder_that_requires_signatures_takes_a_signed_copy_and_refuses_an_unsigned_one()
+        {
+            HostRequirements.RequirePosixShell();
+            using var local = new TempFolder();
+            using var remote = new TempFolder();
+            File.WriteAllText(local.Combine("signed.txt"), "signed\n");
+            var key = Outpost.Core.Trust.OutpostKey.Generate("copier");
+            await using var responder = new RunningResponder(o => o.Trust = new Outpost.Core.Trust.TrustPolicy
+                { RequireSignature = true, TrustedKeys = { key }, LedgerPath = local.Combine("seen.txt") });
+            var options = new RemoteCopyOptions { Timeout = TimeSpan.FromSeconds(60) };
+            Assert.Throws<OutpostException>(() => RemoteCopy.ToTarget(responder.Target, new[] { local.Combine("signed.txt") }, remote.Path, options));
+            Assert.False(File.Exists(remote.Combine("signed.txt")));
+            options.SigningKey = key;
+            RemoteCopy.ToTarget(responder.Target, new[] { local.Combine("signed.txt") }, remote.Path, options);
+            Assert.Equal("signed\n", File.ReadAllText(remote.Combine("signed.txt")));
+        }
+
+        [Fact]
         public async Task Local_mistakes_are_refused_before_anything_is_sent()
         {
             using var local = new TempFolder();
