@@ -201,6 +201,40 @@ namespace Outpost.Tests.Files
         }
 
         [Fact]
+        public async Task A_submitter_killed_while_sending_files_leaves_nothing_that_runs_or_passes_for_complete()
+        {
+            HostRequirements.RequirePosixShell();
+            using var local = new TempFolder();
+            string big = local.Combine("big.bin");
+            using (var file = new FileStream(big, FileMode.CreateNew)) file.SetLength(1536L * 1024 * 1024);
+            File.WriteAllText(local.Combine("job.sh"), $"touch '{local.Combine("ran")}'\n");
+            await using var responder = new RunningResponder();
+            string inbox = Path.Combine(responder.SharePath, "inbox", "1");
+            using (var submitter = Process.Start(new ProcessStartInfo("dotnet",
+                       $"\"{Path.Combine(AppContext.BaseDirectory, "outpost.dll")}\" submit --dir \"{responder.SharePath}\" --attach \"{big}\" --no-wait \"{local.Combine("job.sh")}\"")
+                       { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!)
+            {
+                // Killed once its first part is in place, while the rest of 1.5 GiB is still being written.
+                RunningResponder.WaitUntil(() => Directory.GetFiles(inbox, "*.sh.files.1").Length > 0 || submitter.HasExited, TimeSpan.FromSeconds(60));
+                if (submitter.HasExited) Assert.Fail("the submitter finished before it could be killed: " + submitter.StandardError.ReadToEnd());
+                submitter.Kill();
+                submitter.WaitForExit();
+            }
+            await Task.Delay(1000); // a responder that could take anything has had time to
+            var left = Directory.GetFiles(inbox).Select(Path.GetFileName).ToList();
+            Assert.False(left.Any(n => n!.EndsWith(".sh", StringComparison.Ordinal)), string.Join(", ", left)); // no job
+            Assert.DoesNotContain(left, n => n!.EndsWith(".sh.files", StringComparison.Ordinal)); // no manifest
+            var parts = Directory.GetFiles(inbox, "*.sh.files.*").Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(parts);
+            foreach (string part in parts) Assert.Equal(BundleManifest.DefaultPartBytes, new FileInfo(part).Length); // a part under its name is whole
+            Assert.False(File.Exists(local.Combine("ran")));
+            Assert.Empty(Directory.GetFiles(Path.Combine(responder.SharePath, "outbox", "1"), "*.result"));
+            // The bundle without a job is swept once its stem is past the retention cutoff.
+            RetentionSweeper.Sweep(new FileShareTransport(responder.SharePath), 7, DateTime.UtcNow.AddDays(8));
+            Assert.DoesNotContain(Directory.GetFiles(inbox, "*.sh.files.*"), p => !p.EndsWith(".tmp", StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void A_responder_killed_while_a_job_with_files_runs_restages_them_for_its_retry()
         {
             HostRequirements.RequirePosixShell();
