@@ -178,16 +178,22 @@ namespace Outpost.Core.Responding
             {
                 laneStop.Cancel();
                 foreach (var lane in lanes) lane.Dispose();
-                _spares?.Dispose();
-                _sessions?.Dispose();
-                PrivateScriptFolder.Release(scriptFolder);
-                try { Directory.Delete(scriptFolder, recursive: true); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
+                EndWorkers(scriptFolder);
             }
             if (stopReason != ResponderStopReason.ShareUnavailable) claim.Release();
             journal.Stopped(ResponderExitCodes.For(stopReason), reason);
             return stopReason;
+        }
+
+        /// <summary>Spares and session workers end; the private folder (scripts, staged files) goes with them.</summary>
+        private void EndWorkers(string scriptFolder)
+        {
+            _spares?.Dispose();
+            _sessions?.Dispose();
+            PrivateScriptFolder.Release(scriptFolder);
+            try { Directory.Delete(scriptFolder, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
 
         /// <summary>The subprocess dispatcher with warm spares and session workers as outpost.toml asks.</summary>
