@@ -73,6 +73,11 @@ namespace Outpost.Cli
                 Console.Error.WriteLine($"outpost {args[0]}: {e.Message}");
                 return ExitFailure;
             }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine($"outpost {args[0]}: cancelled");
+                return 130; // as a shell reports a command ended by Ctrl+C
+            }
         }
 
         /// <summary><c>clean</c>: the retention sweep, forced now.</summary>

@@ -49,6 +49,8 @@ namespace Outpost.Core.Client
         public bool CompressFiles { get; set; }
         /// <summary>Called as attachments are written into the share.</summary>
         public Action<Files.TransferProgress>? Progress { get; set; }
+        /// <summary>Stops writing the attachments (Ctrl+C): what was written is removed and nothing is queued.</summary>
+        public System.Threading.CancellationToken Cancel { get; set; }
 
         public bool HasFiles => Attachments.Count > 0 || Collect.Count > 0;
     }

@@ -83,7 +83,8 @@ namespace Outpost.Core.Client
                     if (files != null)
                     {
                         if (Share.KindOf(jobAddress) != EntryKind.Missing) continue;
-                        bundle = new Files.BundleWriter(Share, Files.JobFiles.ManifestAddress(submission.Lane, job.Name), submission.CompressFiles, progress: submission.Progress);
+                        bundle = new Files.BundleWriter(Share, Files.JobFiles.ManifestAddress(submission.Lane, job.Name), submission.CompressFiles,
+                            progress: submission.Progress, cancel: submission.Cancel);
                         byte[] manifest = WriteFiles(bundle, files, submission);
                         content = Compose(submission, Files.BundleReader.Sha256Hex(manifest));
                     }

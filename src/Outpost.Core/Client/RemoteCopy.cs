@@ -149,6 +149,7 @@ namespace Outpost.Core.Client
             if (options.Timeout.HasValue) submission.TimeoutSeconds = Math.Min(Wire.MaxTimeoutSeconds, Math.Max(1, Math.Ceiling(options.Timeout.Value.TotalSeconds)));
             submission.Progress = options.Progress;
             submission.SigningKey = options.SigningKey;
+            submission.Cancel = options.Cancel;
             var job = target.Submit(submission);
             try
             {

@@ -24,10 +24,13 @@ namespace Outpost.Core.Files
         private readonly bool _compress;
         private readonly Action<TransferProgress>? _progress;
         private readonly List<ShareAddress> _written = new List<ShareAddress>();
+        private readonly System.Threading.CancellationToken _cancel;
 
         public BundleWriter(IShareTransport share, ShareAddress manifest, bool compress = false,
-            long partBytes = BundleManifest.DefaultPartBytes, Action<TransferProgress>? progress = null)
+            long partBytes = BundleManifest.DefaultPartBytes, Action<TransferProgress>? progress = null,
+            System.Threading.CancellationToken cancel = default)
         {
+            _cancel = cancel;
             _share = share;
             _manifest = manifest;
             _compress = compress;
@@ -92,6 +95,7 @@ namespace Outpost.Core.Files
                 int read;
                 while ((read = ReadLocal(source, buffer, item)) > 0)
                 {
+                    _cancel.ThrowIfCancellationRequested(); // Write's catch removes what was written
                     ParallelHash.AppendWhileWriting(hash, buffer, read, parts.Write);
                     entry.Bytes += read;
                     done += read;

@@ -112,11 +112,16 @@ namespace Outpost.PowerShell.Commands
             if (!ShouldProcess($"{target.Name} lane {Lane}", $"Submit .{submission.Extension} job ({submission.Content.Length} bytes){JobFileOptions.Describe(submission)}")) return null;
             var bar = new TransferProgressBar(0x0759, $"Sending files to {target.Name}", WriteProgress);
             submission.Progress = bar.Report;
+            submission.Cancel = CancelToken; // Ctrl+C while attachments are written: nothing is left queued
             OutpostJob job;
             try { job = target.Submit(submission); }
             catch (OutpostException e)
             {
                 WriteFailure(e);
+                return null;
+            }
+            catch (OperationCanceledException)
+            {
                 return null;
             }
             finally { bar.Complete(); }

@@ -122,5 +122,21 @@ namespace Outpost.Tests.Files
             Assert.Equal(BundleFailure.Damaged, e.Failure);
             Assert.Empty(Directory.GetFiles(folder.Combine("out")));
         }
+
+        [Fact]
+        public void A_cancelled_submit_leaves_nothing_in_the_share()
+        {
+            using var folder = new TempFolder();
+            string share = folder.Combine("share");
+            var transport = new FileShareTransport(share);
+            transport.PrepareLayout(1);
+            File.WriteAllBytes(folder.Combine("big.bin"), new byte[8 * 1024 * 1024]);
+            using var cancel = new System.Threading.CancellationTokenSource();
+            var address = ShareAddress.In(ShareArea.Inbox, 1, "20260101_000000_000000-t.sh.files");
+            var writer = new BundleWriter(transport, address, partBytes: 1024 * 1024,
+                progress: p => { if (p.BytesDone >= 3 * 1024 * 1024) cancel.Cancel(); }, cancel: cancel.Token);
+            Assert.Throws<OperationCanceledException>(() => writer.Write(BundleItem.FromLocalPaths(new[] { folder.Combine("big.bin") }), new BundleManifest()));
+            Assert.Empty(Directory.GetFiles(Path.Combine(share, "inbox", "1")));
+        }
     }
 }
