@@ -160,7 +160,7 @@ namespace Outpost.PowerShell
         public RemoteOrigin Origin { get; }
         public OutpostJob? Job { get; private set; }
 
-        private OutpostJob Submit(IRemoteStreams streams)
+        private OutpostJob Submit(IRemoteStreams streams, CancellationToken cancel)
         {
             var submission = JobSubmission.FromText(_destination.Wrap(_command.BuildWrapper(_token)), "ps1");
             submission.Lane = _command.Lane;
@@ -171,6 +171,7 @@ namespace Outpost.PowerShell
             _destination.Prepare(submission);
             var bar = new TransferProgressBar(_transferActivityId, $"Sending files to {Origin.TargetName}", streams.Progress);
             submission.Progress = bar.Report;
+            submission.Cancel = cancel;
             try { Job = _target.Submit(submission); }
             finally { bar.Complete(); }
             return Job;
@@ -212,7 +213,7 @@ namespace Outpost.PowerShell
             var outcome = new RemoteOutcome();
             try
             {
-                if (Job == null) Submit(streams);
+                if (Job == null) Submit(streams, cancel);
                 var (finished, terminating) = Play(streams, cancel);
                 outcome.Job = finished;
                 outcome.Terminating = terminating;
