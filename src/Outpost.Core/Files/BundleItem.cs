@@ -15,12 +15,16 @@ namespace Outpost.Core.Files
             BundlePath = bundlePath;
             IsFolder = isFolder;
             Bytes = bytes;
+            // A script attached as ./build.sh must still run as one on the other side.
+            Executable = !isFolder && NativeFiles.IsExecutable(localPath);
         }
 
         public string LocalPath { get; }
         public string BundlePath { get; }
         public bool IsFolder { get; }
         public long Bytes { get; }
+        /// <summary>The file's owner may execute it (Unix); travels as the entry's executable flag.</summary>
+        public bool Executable { get; }
 
         /// <summary>
         /// The items for a list of local files and folders: each under its own name, folders with all they

@@ -57,7 +57,7 @@ namespace Outpost.Core.Files
                 var buffer = new byte[BufferBytes];
                 foreach (var item in items)
                 {
-                    var entry = new BundleEntry { Path = item.BundlePath, IsFolder = item.IsFolder };
+                    var entry = new BundleEntry { Path = item.BundlePath, IsFolder = item.IsFolder, Executable = item.Executable };
                     if (!item.IsFolder) done = CopyFile(item, entry, parts, buffer, done, total);
                     manifest.Entries.Add(entry);
                 }

@@ -42,6 +42,21 @@ namespace Outpost.Core.Transport
             return ManagedKind(path);
         }
 
+        /// <summary>The owner may execute the file (Unix mode bit 0100), following links; false on Windows or when it cannot be read.</summary>
+        public static bool IsExecutable(string path)
+        {
+            if (IsWindows || _nativeMissing) return false;
+            try
+            {
+                var status = new byte[StatusBufferSize];
+                return Stat(path, status) == 0 && (BitConverter.ToInt32(status, 4) & 0x40) != 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
+            {
+                return false;
+            }
+        }
+
         internal static EntryKind FromMode(int mode) => (mode & TypeMask) switch
         {
             Regular => EntryKind.File,
@@ -153,6 +168,9 @@ namespace Outpost.Core.Transport
         private static extern void Free(IntPtr pointer);
 
         private const int ENOENT = 2, ENOTDIR = 20;
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
+        private static extern int Stat(string path, [Out] byte[] status);
 
         [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
         private static extern int LStat(string path, [Out] byte[] status);

@@ -66,6 +66,28 @@ namespace Outpost.Tests.Files
         }
 
         [Fact]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // skipped there by RequireUnix
+        public async Task An_executable_attached_runs_as_one_and_an_executable_artifact_comes_home_as_one()
+        {
+            HostRequirements.RequireUnix("Unix execute bits");
+            using var local = new TempFolder();
+            File.WriteAllText(local.Combine("build.sh"), "#!/bin/sh\necho built\n");
+            File.SetUnixFileMode(local.Combine("build.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.WriteAllText(local.Combine("notes.txt"), "plain\n");
+            await using var responder = new RunningResponder();
+            var job = responder.RunJob("./build.sh && test ! -x notes.txt && printf '#!/bin/sh\\n' > tool && chmod +x tool", "sh", s =>
+            {
+                s.Attachments.Add(local.Combine("build.sh"));
+                s.Attachments.Add(local.Combine("notes.txt"));
+                s.Collect.Add("tool");
+            });
+            Assert.True(job.Result!.ExitCode == 0, responder.Stderr(job));
+            Assert.Equal("built\n", responder.Stdout(job));
+            var files = ArtifactReceiver.Receive(responder.Target, job, local.Combine("home"), overwrite: false);
+            Assert.True(File.GetUnixFileMode(files.Single()).HasFlag(UnixFileMode.UserExecute));
+        }
+
+        [Fact]
         public void A_v1_responder_that_does_not_advertise_files_is_refused_before_anything_is_written()
         {
             using var share = new TempFolder();
