@@ -30,7 +30,7 @@ namespace Outpost.PowerShell
         {
             try
             {
-                JobFileOptions.CheckCollect(Collect);
+                Core.Files.JobFiles.CheckCollect(Collect);
                 return Attachment == null ? Array.Empty<string>() : FilePaths.ResolveAttachments(this, Attachment);
             }
             catch (OutpostException e)

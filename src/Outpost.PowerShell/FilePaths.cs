@@ -25,7 +25,7 @@ namespace Outpost.PowerShell
                 foreach (string full in ResolveOne(cmdlet, path))
                     if (seen.Add(full)) found.Add(full);
             // Each attachment lands under its own name in the job's folder: two with one name would collide there.
-            var clash = found.GroupBy(p => System.IO.Path.GetFileName(p.TrimEnd('/', '\\')), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+            var clash = Core.Files.BundleItem.FirstNameClash(found);
             if (clash != null)
                 throw new OutpostException("AttachmentNameConflict", OutpostErrorKind.InvalidArgument,
                     $"two attachments are named \"{clash.Key}\" ({string.Join(", ", clash)}); each is staged under its own name in the job's folder, so rename one or put them in a folder and attach that", clash.Key);

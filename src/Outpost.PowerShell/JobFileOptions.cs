@@ -7,17 +7,6 @@ namespace Outpost.PowerShell
     /// <summary>-Attachment, -Collect and -CompressFiles as Submit-OutpostJob and Invoke-OutpostCommand put them on a job.</summary>
     internal static class JobFileOptions
     {
-        /// <summary>Checks -Collect before anything is sent, so a bad pattern stops the call instead of failing per target.</summary>
-        /// <exception cref="OutpostException">InvalidCollectPattern.</exception>
-        public static void CheckCollect(IEnumerable<string>? patterns)
-        {
-            if (patterns == null) return;
-            foreach (string pattern in patterns)
-                if (Core.Files.Glob.Check(pattern) is string bad)
-                    throw new OutpostException("InvalidCollectPattern", OutpostErrorKind.InvalidArgument,
-                        $"-Collect: {bad}; give patterns relative to the job's folder, such as 'out/*.log' or '**/*.trx'", pattern);
-        }
-
         public static void Apply(JobSubmission submission, IEnumerable<string> attachments, IEnumerable<string>? collect, bool compress)
         {
             foreach (string path in attachments) submission.Attachments.Add(path);

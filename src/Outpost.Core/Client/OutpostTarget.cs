@@ -86,7 +86,7 @@ namespace Outpost.Core.Client
                         bundle = new Files.BundleWriter(Share, Files.JobFiles.ManifestAddress(submission.Lane, job.Name), submission.CompressFiles,
                             progress: submission.Progress, cancel: submission.Cancel);
                         byte[] manifest = WriteFiles(bundle, files, submission);
-                        content = Compose(submission, Files.BundleReader.Sha256Hex(manifest));
+                        content = Compose(submission, Trust.JobSignature.Sha256Hex(manifest));
                     }
                     // The signature goes first, so a responder that sees the job always sees its signature.
                     if (submission.SigningKey != null)
@@ -134,9 +134,7 @@ namespace Outpost.Core.Client
             if (TimeoutHeader.MarkerFor(submission.Extension) is null)
                 throw new OutpostException("InvalidJobOption", OutpostErrorKind.InvalidArgument,
                     $"a .{submission.Extension} job cannot carry files: they are named in a header comment, which Outpost writes only for sh, zsh, py, ps1, cmd, bat and btm", submission.Extension);
-            foreach (string pattern in submission.Collect)
-                if (Files.Glob.Check(pattern) is string bad)
-                    throw new OutpostException("InvalidCollectPattern", OutpostErrorKind.InvalidArgument, "-Collect: " + bad, pattern);
+            Files.JobFiles.CheckCollect(submission.Collect);
             try { return Files.BundleItem.FromLocalPaths(submission.Attachments); }
             catch (Files.BundleException e) when (e.Failure == Files.BundleFailure.Exists)
             {
@@ -394,7 +392,7 @@ namespace Outpost.Core.Client
         private void RemoveBundle(ShareAddress manifest)
         {
             Share.TryDelete(manifest);
-            for (int part = 1; Share.TryDelete(Files.BundleWriter.PartAddress(manifest, part)); part++) { }
+            Files.BundleWriter.DeleteParts(Share, manifest);
         }
 
         /// <summary>Deletes a finished job's result files and archived job file.</summary>

@@ -26,9 +26,9 @@ namespace Outpost.Core.Client
             var full = localPaths.Select(p => CheckLocalSource(p, options.Recurse)).ToList();
             var (language, windows, cwd) = Inspect(target);
             var remote = RemotePath.Parse(destination, windows, cwd);
-            var names = full.Select(p => Path.GetFileName(p.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))).ToList();
+            var names = full.Select(BundleItem.NameOf).ToList();
             // Each item lands under its own name, and a Windows target folds case: two of one name would be one file there.
-            if (names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            if (BundleItem.FirstNameClash(full) is { } twice)
                 throw new OutpostException("DuplicateItemName", OutpostErrorKind.InvalidArgument,
                     $"two of the items are named '{twice.Key}' and would land on the same path on {target.Name}; copy them one at a time, or copy their folders with -Recurse", twice.Key);
             var submission = JobSubmission.FromText(RemoteCopyScript.ToTarget(language, remote, names, options.Recurse, options.Force), language);
@@ -118,7 +118,7 @@ namespace Outpost.Core.Client
         private static string CheckLocalSource(string path, bool recurse)
         {
             string full = Path.GetFullPath(path);
-            if (Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)).Length == 0)
+            if (BundleItem.NameOf(full).Length == 0)
                 throw new OutpostException("InvalidPath", OutpostErrorKind.InvalidArgument, $"cannot copy '{full}': it is a drive or the root; copy the items in it instead", path);
             if (Directory.Exists(full))
             {

@@ -39,7 +39,7 @@ namespace Outpost.Core.Files
             foreach (string given in paths)
             {
                 string full = Path.GetFullPath(given);
-                string name = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+                string name = NameOf(full);
                 if (name.Length == 0) throw new BundleException(BundleFailure.Local, $"cannot attach {given}: it has no name (a drive or the root)");
                 if (!names.Add(name)) throw new BundleException(BundleFailure.Exists, $"two attachments are named \"{name}\"; rename one, or put them in a folder");
                 if (Directory.Exists(full)) AddFolder(items, full, name);
@@ -48,6 +48,16 @@ namespace Outpost.Core.Files
             }
             return items;
         }
+
+        /// <summary>The name a local file or folder takes in a bundle: its last path component ("" for a root).</summary>
+        public static string NameOf(string path) => Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+
+        /// <summary>
+        /// The first name two of <paramref name="paths"/> would both take in a bundle, with the paths that take it, or
+        /// null. Case is folded: a Windows or macOS target would make the two one file.
+        /// </summary>
+        public static IGrouping<string, string>? FirstNameClash(IEnumerable<string> paths) =>
+            paths.GroupBy(NameOf, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
 
         private static void AddFolder(List<BundleItem> items, string folder, string bundlePath)
         {

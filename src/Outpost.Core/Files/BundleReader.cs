@@ -40,7 +40,7 @@ namespace Outpost.Core.Files
             try { bytes = _share.Read(_manifestAddress, BundleManifest.MaxManifestBytes); }
             catch (ShareRefusedException e) { throw new BundleException(BundleFailure.Unsafe, $"the file manifest {e.Message}", e); }
             if (bytes is null) throw new BundleException(BundleFailure.Incomplete, $"the file manifest {_manifestAddress.Name} is not in the share");
-            if (!string.Equals(Sha256Hex(bytes), expectedSha256, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(Trust.JobSignature.Sha256Hex(bytes), expectedSha256, StringComparison.OrdinalIgnoreCase))
                 throw new BundleException(BundleFailure.Damaged, $"the file manifest {_manifestAddress.Name} is not the one the job names (its SHA-256 differs): it was changed in the share");
             try { return BundleManifest.Parse(bytes); }
             catch (FormatException e) { throw new BundleException(BundleFailure.Damaged, "the file manifest is not valid: " + e.Message, e); }
@@ -152,12 +152,6 @@ namespace Outpost.Core.Files
         {
             int slash = path.LastIndexOf('/');
             return slash < 0 ? "" : path.Substring(0, slash);
-        }
-
-        public static string Sha256Hex(byte[] bytes)
-        {
-            using var sha = SHA256.Create();
-            return BundleWriter.Hex(sha.ComputeHash(bytes));
         }
 
         /// <summary>The parts, one after another, each checked to hold exactly its stated size, decompressed when compressed.</summary>

@@ -42,6 +42,12 @@ namespace Outpost.Core.Files
         public static ShareAddress PartAddress(ShareAddress manifest, int number) =>
             manifest.WithName(manifest.Name + "." + number.ToString(CultureInfo.InvariantCulture));
 
+        /// <summary>Deletes a bundle's parts, 1, 2, … up to the first that is not there (its manifest is the caller's to keep or delete).</summary>
+        public static void DeleteParts(IShareTransport share, ShareAddress manifest)
+        {
+            for (int part = 1; share.TryDelete(PartAddress(manifest, part)); part++) { }
+        }
+
         /// <summary>Writes the parts and then the manifest; returns the manifest's bytes (their SHA-256 names the bundle).</summary>
         /// <exception cref="BundleException">A local file could not be read (nothing written is left behind).</exception>
         public byte[] Write(IReadOnlyList<BundleItem> items, BundleManifest manifest)

@@ -23,6 +23,17 @@ namespace Outpost.Core.Files
         /// <summary>The environment variable that holds the folder where a job's attachments were staged.</summary>
         public const string AttachmentsVariable = "OUTPOST_ATTACHMENTS";
 
+        /// <summary>Checks the patterns of files to bring back before anything is sent.</summary>
+        /// <exception cref="OutpostException">InvalidCollectPattern: a pattern that names nothing, or leaves the job's folder.</exception>
+        public static void CheckCollect(System.Collections.Generic.IEnumerable<string>? patterns)
+        {
+            if (patterns == null) return;
+            foreach (string pattern in patterns)
+                if (Glob.Check(pattern) is string bad)
+                    throw new OutpostException("InvalidCollectPattern", OutpostErrorKind.InvalidArgument,
+                        $"-Collect: {bad}; give patterns relative to the job's folder, such as 'out/*.log' or '**/*.trx'", pattern);
+        }
+
         public static ShareAddress ManifestAddress(int lane, string jobFileName) =>
             ShareAddress.In(ShareArea.Inbox, lane, jobFileName + ManifestSuffix);
 

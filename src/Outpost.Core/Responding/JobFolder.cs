@@ -93,7 +93,7 @@ namespace Outpost.Core.Responding
             try
             {
                 byte[] manifest = writer.Write(items, new BundleManifest());
-                return (items.Count(i => !i.IsFolder), BundleReader.Sha256Hex(manifest));
+                return (items.Count(i => !i.IsFolder), Trust.JobSignature.Sha256Hex(manifest));
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -128,7 +128,7 @@ namespace Outpost.Core.Responding
         public static void Archive(IResponderTransport share, int lane, JobFileName job)
         {
             var manifest = JobFiles.ManifestAddress(lane, job.Name);
-            for (int part = 1; share.TryDelete(BundleWriter.PartAddress(manifest, part)); part++) { }
+            BundleWriter.DeleteParts(share, manifest);
             if (share.KindOf(manifest) == EntryKind.File) share.Move(manifest, ShareAddress.In(ShareArea.Log, lane, manifest.Name));
             else share.TryDelete(manifest); // a link or FIFO planted as a manifest is removed, never moved or opened
         }

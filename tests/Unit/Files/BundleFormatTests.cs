@@ -94,7 +94,7 @@ namespace Outpost.Tests.Files
             var address = ShareAddress.In(ShareArea.Inbox, 1, "20260101_000000_000000-t.sh.files");
             byte[] manifestBytes = new BundleWriter(share, address, compress, partBytes: 7_000).Write(BundleItem.FromLocalPaths(new[] { source }), new BundleManifest());
             var reader = new BundleReader(share, address);
-            var manifest = reader.ReadManifest(BundleReader.Sha256Hex(manifestBytes));
+            var manifest = reader.ReadManifest(Outpost.Core.Trust.JobSignature.Sha256Hex(manifestBytes));
             Assert.True(manifest.Parts.Count > 10);
             Assert.True(reader.PartsArePresent(manifest));
             var written = reader.Unpack(manifest, folder.Combine("out"), overwrite: false);
@@ -116,7 +116,7 @@ namespace Outpost.Tests.Files
             string part = Path.Combine(folder.Combine("share"), "inbox", "1", address.Name + ".1");
             File.WriteAllBytes(part, new byte[5_000]); // a transfer cut short
             var reader = new BundleReader(share, address);
-            var manifest = reader.ReadManifest(BundleReader.Sha256Hex(manifestBytes));
+            var manifest = reader.ReadManifest(Outpost.Core.Trust.JobSignature.Sha256Hex(manifestBytes));
             Assert.False(reader.PartsArePresent(manifest));
             var e = Assert.Throws<BundleException>(() => reader.Unpack(manifest, folder.Combine("out"), overwrite: false));
             Assert.Equal(BundleFailure.Damaged, e.Failure);

@@ -33,7 +33,7 @@ namespace Outpost.Tests.Files
                 .Write(BundleItem.FromLocalPaths(new[] { src }), new BundleManifest());
 
             var reader = new BundleReader(share, manifestAddress);
-            var manifest = reader.ReadManifest(BundleReader.Sha256Hex(manifestBytes));
+            var manifest = reader.ReadManifest(Outpost.Core.Trust.JobSignature.Sha256Hex(manifestBytes));
             Assert.Equal(4, manifest.Parts.Count); // 3.5 MiB cut before compression into 1 MiB parts
             for (int i = 0; i < manifest.Parts.Count; i++)
                 Assert.Equal(manifest.Parts[i], new FileInfo(folder.Combine("share", "inbox", "1", $"job.sh.files.{i + 1}")).Length);
@@ -76,7 +76,7 @@ namespace Outpost.Tests.Files
 
             var reader = new BundleReader(share, manifestAddress);
             string home = folder.Combine("home");
-            var e = Assert.Throws<BundleException>(() => reader.Unpack(reader.ReadManifest(BundleReader.Sha256Hex(manifestBytes)), home, overwrite: false));
+            var e = Assert.Throws<BundleException>(() => reader.Unpack(reader.ReadManifest(Outpost.Core.Trust.JobSignature.Sha256Hex(manifestBytes)), home, overwrite: false));
 
             Assert.Equal(BundleFailure.Damaged, e.Failure);
             Assert.Empty(Directory.GetFileSystemEntries(home)); // neither big.bin nor its partial

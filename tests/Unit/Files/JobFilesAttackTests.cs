@@ -113,7 +113,7 @@ namespace Outpost.Tests.Files
                 "entry.1.sha256=" + new string('0', 64) + "\ncollect=0\n");
             File.WriteAllBytes(Inbox(responder, stem + ".sh.files"), manifest);
             File.WriteAllText(Inbox(responder, stem + ".sh.files.1"), "12345");
-            File.WriteAllText(Inbox(responder, stem + ".sh"), $"# outpost-files={BundleReader.Sha256Hex(manifest)}\ntouch '{local.Combine("ran")}'\n");
+            File.WriteAllText(Inbox(responder, stem + ".sh"), $"# outpost-files={Outpost.Core.Trust.JobSignature.Sha256Hex(manifest)}\ntouch '{local.Combine("ran")}'\n");
             Resume(responder);
             var job = responder.Target.Wait(responder.Target.GetJob(1, stem), TimeSpan.FromSeconds(30));
             Assert.Equal(125, job.Result!.ExitCode);
