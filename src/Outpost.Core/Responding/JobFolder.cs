@@ -125,11 +125,18 @@ namespace Outpost.Core.Responding
         }
 
         /// <summary>When a job is archived: its manifest goes to log/ beside it, its parts are deleted (they were staged or never will be).</summary>
+        /// <remarks>
+        /// Every archive passes here, and most jobs have no files: one look at the manifest decides, so a plain job
+        /// pays one metadata request (a round trip on a network share), not three. Parts left without a manifest
+        /// are the retention sweep's, as any bundle whose job is gone.
+        /// </remarks>
         public static void Archive(IResponderTransport share, int lane, JobFileName job)
         {
             var manifest = JobFiles.ManifestAddress(lane, job.Name);
+            var kind = share.KindOf(manifest);
+            if (kind == EntryKind.Missing) return;
             BundleWriter.DeleteParts(share, manifest);
-            if (share.KindOf(manifest) == EntryKind.File) share.Move(manifest, ShareAddress.In(ShareArea.Log, lane, manifest.Name));
+            if (kind == EntryKind.File) share.Move(manifest, ShareAddress.In(ShareArea.Log, lane, manifest.Name));
             else share.TryDelete(manifest); // a link or FIFO planted as a manifest is removed, never moved or opened
         }
 
